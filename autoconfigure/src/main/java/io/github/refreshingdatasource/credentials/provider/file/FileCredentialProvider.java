@@ -1,0 +1,134 @@
+package io.github.refreshingdatasource.credentials.provider.file;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+import io.github.refreshingdatasource.credentials.CredentialProvider;
+import io.github.refreshingdatasource.credentials.DbCredential;
+import io.github.refreshingdatasource.credentials.provider.CredentialJson;
+
+/**
+ * Reads the credential from a file that something else keeps current: Vault Agent, a
+ * Kubernetes secret mount, any rotator.
+ * <p>
+ * The file holds either the bare password (surrounding whitespace and the trailing newline
+ * are stripped; no username), or, when it starts with <code>{</code>, a JSON object such as
+ * {@code {"username": "app", "password": "s3cr3t", "expires_at": "2026-01-01T00:00:00Z"}}
+ * read by {@link CredentialJson}, with configurable field names.
+ * <p>
+ * {@link #watch(Runnable)} reports changes to the file as they happen, so a rotated password
+ * is picked up at once.
+ */
+public final class FileCredentialProvider implements CredentialProvider {
+
+	/** Default name of the JSON field holding the password. */
+	public static final String DEFAULT_PASSWORD_FIELD = "password";
+
+	/** Default name of the JSON field holding the username. */
+	public static final String DEFAULT_USERNAME_FIELD = "username";
+
+	/** Default name of the JSON field holding the expiry. */
+	public static final String DEFAULT_EXPIRES_AT_FIELD = "expires_at";
+
+	private final Path path;
+
+	private final String passwordField;
+
+	private final String usernameField;
+
+	private final String expiresAtField;
+
+	/**
+	 * Create a provider reading the given file, with the default JSON field names.
+	 * @param path the credential file
+	 */
+	public FileCredentialProvider(Path path) {
+		this(path, DEFAULT_PASSWORD_FIELD, DEFAULT_USERNAME_FIELD, DEFAULT_EXPIRES_AT_FIELD);
+	}
+
+	/**
+	 * Create a provider reading the given file.
+	 * @param path the credential file
+	 * @param passwordField the JSON field holding the password
+	 * @param usernameField the JSON field holding the username
+	 * @param expiresAtField the JSON field holding the expiry
+	 */
+	public FileCredentialProvider(Path path, String passwordField, String usernameField, String expiresAtField) {
+		this.path = path;
+		this.passwordField = passwordField;
+		this.usernameField = usernameField;
+		this.expiresAtField = expiresAtField;
+	}
+
+	/**
+	 * Read the credential from the file.
+	 * @return the credential
+	 * @throws IOException when the file is missing, unreadable or empty, or its JSON lacks
+	 * the password field; the message names the file and field, never the content
+	 */
+	@Override
+	public DbCredential fetch() throws IOException {
+		String content = read().strip();
+		if (content.isEmpty()) {
+			throw new IOException("Credential file " + this.path + " is empty");
+		}
+		if (!CredentialJson.isJson(content)) {
+			return DbCredential.of(null, content, null);
+		}
+		try {
+			return CredentialJson.parse(content, this.passwordField, this.usernameField, this.expiresAtField);
+		}
+		catch (IOException ex) {
+			throw new IOException("Credential file " + this.path + ": " + ex.getMessage());
+		}
+	}
+
+	private String read() throws IOException {
+		try {
+			return Files.readString(this.path, StandardCharsets.UTF_8);
+		}
+		catch (NoSuchFileException ex) {
+			throw new IOException("Credential file " + this.path + " does not exist", ex);
+		}
+		catch (AccessDeniedException ex) {
+			throw new IOException("Credential file " + this.path + " is not readable by this process", ex);
+		}
+		catch (MalformedInputException ex) {
+			throw new IOException("Credential file " + this.path + " is not UTF-8 text", ex);
+		}
+		catch (IOException ex) {
+			throw new IOException("Cannot read credential file " + this.path, ex);
+		}
+	}
+
+	/**
+	 * Call the listener when the file changes: rewritten in place, replaced by a rename, or
+	 * swapped in by Kubernetes (which replaces a {@code ..data} symlink in the directory, not
+	 * the file). A burst of events is reported once, after the directory has been quiet for
+	 * a moment.
+	 * @param listener called on the watching thread after the file changed
+	 * @return a handle that stops the watching thread
+	 * @throws UncheckedIOException when the file's directory cannot be watched
+	 */
+	@Override
+	public AutoCloseable watch(Runnable listener) {
+		try {
+			return FileWatch.start(this.path, listener);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot watch credential file " + this.path, ex);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "FileCredentialProvider[path=" + this.path + "]";
+	}
+
+}
