@@ -1,0 +1,457 @@
+package io.github.refreshingdatasource.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.refreshingdatasource.credentials.RefreshSettings;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.convert.DurationUnit;
+
+/**
+ * Credential settings of one DataSource: the top-level {@code refreshing.datasource.*}
+ * values, overridden per bean by {@code refreshing.datasource.datasources.<bean-name>.*}.
+ */
+public class CredentialProperties {
+
+	/**
+	 * Whether to bind rotating credentials to this DataSource.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Username for credentials whose source does not name one (a token, a plain-text
+	 * password file). Defaults to spring.datasource.username.
+	 */
+	private @Nullable String username;
+
+	/**
+	 * What to do with pooled connections when a new credential arrives.
+	 */
+	private OnRotation onRotation = OnRotation.KEEP;
+
+	private final Provider provider = new Provider();
+
+	private final Refresh refresh = new Refresh();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public @Nullable String getUsername() {
+		return this.username;
+	}
+
+	public void setUsername(@Nullable String username) {
+		this.username = username;
+	}
+
+	public OnRotation getOnRotation() {
+		return this.onRotation;
+	}
+
+	public void setOnRotation(OnRotation onRotation) {
+		this.onRotation = onRotation;
+	}
+
+	public Provider getProvider() {
+		return this.provider;
+	}
+
+	public Refresh getRefresh() {
+		return this.refresh;
+	}
+
+	/**
+	 * Where credentials come from.
+	 */
+	public static class Provider {
+
+		/**
+		 * Credential provider type. When not set, the single CredentialProvider bean of the
+		 * application, if there is exactly one.
+		 */
+		private @Nullable ProviderType type;
+
+		private final Static staticCredentials = new Static();
+
+		private final File file = new File();
+
+		private final Command command = new Command();
+
+		private final Bean bean = new Bean();
+
+		public @Nullable ProviderType getType() {
+			return this.type;
+		}
+
+		public void setType(@Nullable ProviderType type) {
+			this.type = type;
+		}
+
+		/**
+		 * Fixed username and password, for development.
+		 * @return the static provider settings
+		 */
+		public Static getStatic() {
+			return this.staticCredentials;
+		}
+
+		public File getFile() {
+			return this.file;
+		}
+
+		public Command getCommand() {
+			return this.command;
+		}
+
+		public Bean getBean() {
+			return this.bean;
+		}
+
+	}
+
+	/**
+	 * A fixed username and password.
+	 */
+	public static class Static {
+
+		/**
+		 * Login username.
+		 */
+		private @Nullable String username;
+
+		/**
+		 * Login password.
+		 */
+		private @Nullable String password;
+
+		public @Nullable String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(@Nullable String username) {
+			this.username = username;
+		}
+
+		public @Nullable String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(@Nullable String password) {
+			this.password = password;
+		}
+
+	}
+
+	/**
+	 * A credential file: plain text (the password) or JSON.
+	 */
+	public static class File {
+
+		/**
+		 * Path of the credential file. Re-read when it changes.
+		 */
+		private @Nullable Path path;
+
+		/**
+		 * JSON field holding the password or token.
+		 */
+		private String passwordField = "password";
+
+		/**
+		 * JSON field holding the username.
+		 */
+		private String usernameField = "username";
+
+		/**
+		 * JSON field holding the expiry: an ISO-8601 instant or epoch seconds.
+		 */
+		private String expiresAtField = "expires_at";
+
+		public @Nullable Path getPath() {
+			return this.path;
+		}
+
+		public void setPath(@Nullable Path path) {
+			this.path = path;
+		}
+
+		public String getPasswordField() {
+			return this.passwordField;
+		}
+
+		public void setPasswordField(String passwordField) {
+			this.passwordField = passwordField;
+		}
+
+		public String getUsernameField() {
+			return this.usernameField;
+		}
+
+		public void setUsernameField(String usernameField) {
+			this.usernameField = usernameField;
+		}
+
+		public String getExpiresAtField() {
+			return this.expiresAtField;
+		}
+
+		public void setExpiresAtField(String expiresAtField) {
+			this.expiresAtField = expiresAtField;
+		}
+
+	}
+
+	/**
+	 * A program whose standard output is the token, or JSON holding it.
+	 */
+	public static class Command {
+
+		/**
+		 * Program and arguments, for example [sh, -c, "vault read -field=password db/creds/app"].
+		 */
+		private List<String> command = new ArrayList<>();
+
+		/**
+		 * How long the program may run before it is killed.
+		 */
+		private Duration timeout = Duration.ofSeconds(10);
+
+		/**
+		 * JSON field holding the token or password, when the output is JSON.
+		 */
+		private String tokenField = "token";
+
+		/**
+		 * JSON field holding the username, when the output is JSON.
+		 */
+		private String usernameField = "username";
+
+		/**
+		 * JSON field holding the expiry (ISO-8601 instant or epoch seconds), when the output
+		 * is JSON.
+		 */
+		private String expiresAtField = "expires_at";
+
+		public List<String> getCommand() {
+			return this.command;
+		}
+
+		public void setCommand(List<String> command) {
+			this.command = command;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public String getTokenField() {
+			return this.tokenField;
+		}
+
+		public void setTokenField(String tokenField) {
+			this.tokenField = tokenField;
+		}
+
+		public String getUsernameField() {
+			return this.usernameField;
+		}
+
+		public void setUsernameField(String usernameField) {
+			this.usernameField = usernameField;
+		}
+
+		public String getExpiresAtField() {
+			return this.expiresAtField;
+		}
+
+		public void setExpiresAtField(String expiresAtField) {
+			this.expiresAtField = expiresAtField;
+		}
+
+	}
+
+	/**
+	 * An application bean implementing CredentialProvider.
+	 */
+	public static class Bean {
+
+		/**
+		 * Name of the CredentialProvider bean. When not set, the single CredentialProvider
+		 * bean.
+		 */
+		private @Nullable String name;
+
+		public @Nullable String getName() {
+			return this.name;
+		}
+
+		public void setName(@Nullable String name) {
+			this.name = name;
+		}
+
+	}
+
+	/**
+	 * When credentials are refreshed and how failed fetches are retried.
+	 */
+	public static class Refresh {
+
+		/**
+		 * Time before expiry at which a credential living less than an hour is refreshed
+		 * (never before half its lifetime has passed). Credentials living an hour or more
+		 * are refreshed at half their lifetime.
+		 */
+		private Duration beforeExpiry = Duration.ofMinutes(4);
+
+		/**
+		 * Largest random amount by which a scheduled refresh is brought forward, so a fleet
+		 * does not refresh in the same second (at most a quarter of the delay).
+		 */
+		private Duration jitter = Duration.ofSeconds(30);
+
+		/**
+		 * How long one provider call may take, and how long a new connection waits for a
+		 * credential.
+		 */
+		private Duration fetchTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * How often a credential without a stated expiry is fetched again.
+		 */
+		private Duration defaultLifetime = Duration.ofMinutes(15);
+
+		/**
+		 * Shortest time between two scheduled refreshes, so a source that keeps returning a
+		 * credential close to its expiry is not polled in a tight loop.
+		 */
+		@DurationUnit(java.time.temporal.ChronoUnit.MILLIS)
+		private Duration minInterval = Duration.ofSeconds(1);
+
+		private final Retry retry = new Retry();
+
+		public Duration getBeforeExpiry() {
+			return this.beforeExpiry;
+		}
+
+		public void setBeforeExpiry(Duration beforeExpiry) {
+			this.beforeExpiry = beforeExpiry;
+		}
+
+		public Duration getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(Duration jitter) {
+			this.jitter = jitter;
+		}
+
+		public Duration getFetchTimeout() {
+			return this.fetchTimeout;
+		}
+
+		public void setFetchTimeout(Duration fetchTimeout) {
+			this.fetchTimeout = fetchTimeout;
+		}
+
+		public Duration getDefaultLifetime() {
+			return this.defaultLifetime;
+		}
+
+		public void setDefaultLifetime(Duration defaultLifetime) {
+			this.defaultLifetime = defaultLifetime;
+		}
+
+		public Duration getMinInterval() {
+			return this.minInterval;
+		}
+
+		public void setMinInterval(Duration minInterval) {
+			this.minInterval = minInterval;
+		}
+
+		public Retry getRetry() {
+			return this.retry;
+		}
+
+		RefreshSettings toSettings() {
+			return new RefreshSettings(this.beforeExpiry, this.jitter, this.fetchTimeout, this.defaultLifetime,
+					this.minInterval, new RefreshSettings.Retry(this.retry.maxAttempts, this.retry.initialInterval,
+							this.retry.multiplier, this.retry.maxInterval));
+		}
+
+	}
+
+	/**
+	 * Retries of a failed fetch: exponential backoff with jitter.
+	 */
+	public static class Retry {
+
+		/**
+		 * Attempts per refresh, the first included.
+		 */
+		private int maxAttempts = 5;
+
+		/**
+		 * Wait before the second attempt.
+		 */
+		@DurationUnit(java.time.temporal.ChronoUnit.MILLIS)
+		private Duration initialInterval = Duration.ofMillis(200);
+
+		/**
+		 * Factor applied to the wait after each attempt.
+		 */
+		private double multiplier = 2.0;
+
+		/**
+		 * Longest wait between attempts; also the pause after a refresh that failed every
+		 * attempt before the next refresh.
+		 */
+		private Duration maxInterval = Duration.ofSeconds(10);
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public Duration getInitialInterval() {
+			return this.initialInterval;
+		}
+
+		public void setInitialInterval(Duration initialInterval) {
+			this.initialInterval = initialInterval;
+		}
+
+		public double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public Duration getMaxInterval() {
+			return this.maxInterval;
+		}
+
+		public void setMaxInterval(Duration maxInterval) {
+			this.maxInterval = maxInterval;
+		}
+
+	}
+
+}

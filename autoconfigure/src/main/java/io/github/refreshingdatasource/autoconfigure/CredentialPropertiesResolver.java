@@ -1,0 +1,42 @@
+package io.github.refreshingdatasource.autoconfigure;
+
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.core.env.Environment;
+
+/**
+ * Resolves the settings of one DataSource: binds the top-level
+ * {@code refreshing.datasource.*} values, then binds
+ * {@code refreshing.datasource.datasources.<bean-name>.*} over them, so a per-bean value
+ * replaces exactly the settings it names.
+ */
+final class CredentialPropertiesResolver {
+
+	static final String PREFIX = "refreshing.datasource";
+
+	private static final ConfigurationPropertyName DATASOURCES = ConfigurationPropertyName.of(PREFIX + ".datasources");
+
+	private final Binder binder;
+
+	CredentialPropertiesResolver(Environment environment) {
+		this.binder = Binder.get(environment);
+	}
+
+	CredentialProperties resolve(String dataSourceName) {
+		CredentialProperties properties = this.binder.bind(PREFIX, Bindable.of(CredentialProperties.class))
+			.orElseGet(CredentialProperties::new);
+		// Bean names such as 'reportingDataSource' are not uniform property names: adapt them.
+		this.binder.bind(DATASOURCES.append(ConfigurationPropertyName.adapt(dataSourceName, '.')),
+				Bindable.ofInstance(properties));
+		return properties;
+	}
+
+	/**
+	 * The property prefix of one DataSource's overrides, for messages.
+	 */
+	static String prefixOf(String dataSourceName) {
+		return PREFIX + ".datasources." + dataSourceName;
+	}
+
+}

@@ -1,0 +1,42 @@
+package io.github.refreshingdatasource.autoconfigure;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.refreshingdatasource.credentials.CredentialCacheListener;
+import io.github.refreshingdatasource.credentials.CredentialCacheRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+
+/**
+ * Auto-configuration that binds every HikariCP DataSource to rotating credentials.
+ */
+@AutoConfiguration(before = DataSourceAutoConfiguration.class)
+@ConditionalOnClass(HikariDataSource.class)
+@ConditionalOnBooleanProperty(name = "refreshing.datasource.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(RefreshingDataSourceProperties.class)
+@Import({ StaticProviderConfiguration.class, FileProviderConfiguration.class, CommandProviderConfiguration.class,
+		BeanProviderConfiguration.class })
+public final class RefreshingDataSourceAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	CredentialCacheRegistry credentialCacheRegistry() {
+		return new CredentialCacheRegistry();
+	}
+
+	@Bean
+	static RefreshingDataSourceBeanPostProcessor refreshingDataSourceBeanPostProcessor(Environment environment,
+			ObjectProvider<CredentialCacheRegistry> registry, ObjectProvider<CredentialProviderFactory> factories,
+			ObjectProvider<CredentialCacheListener> listeners) {
+		return new RefreshingDataSourceBeanPostProcessor(environment, registry, factories, listeners);
+	}
+
+}
