@@ -388,8 +388,11 @@ public final class CredentialCache implements AutoCloseable {
 			Current previous = this.current;
 			boolean sameAsPrevious = previous != null && previous.credential.sameLogin(fetched);
 			rotated = previous != null && !sameAsPrevious;
+			// Keep a clamped expiry across refreshes of the same credential only while it
+			// lasts; once passed, a fetch that still returns it clamps it afresh.
 			Instant effectiveExpiry = (sameAsPrevious && previous.effectiveExpiry != null
-					&& sameExpiry(previous.credential, fetched)) ? previous.effectiveExpiry : effectiveExpiry(fetched, now);
+					&& previous.effectiveExpiry.isAfter(now) && sameExpiry(previous.credential, fetched))
+							? previous.effectiveExpiry : effectiveExpiry(fetched, now);
 			accepted = new Current(fetched, effectiveExpiry, now, false);
 			unchangedAfterRejection = fetched.sameLogin(this.lastRejected);
 			if (unchangedAfterRejection) {
