@@ -549,6 +549,9 @@ public final class CredentialCache implements AutoCloseable {
 		catch (Exception ex) {
 			logger.debug(this.dataSourceName + ": failed to stop watching the credential source", ex);
 		}
+		// Cancel before interrupting the fetch: once interrupted, it would complete the
+		// future with the InterruptedException first.
+		cancelInFlight();
 		this.refresher.shutdownNow();
 		this.fetcher.shutdownNow();
 		try {
@@ -558,6 +561,11 @@ public final class CredentialCache implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+		// A refresh started meanwhile may have been dropped from the queue by shutdownNow.
+		cancelInFlight();
+	}
+
+	private void cancelInFlight() {
 		CompletableFuture<DbCredential> fetch = this.inFlight.getAndSet(null);
 		if (fetch != null) {
 			fetch.cancel(false);
