@@ -200,6 +200,12 @@ public final class CredentialCache implements AutoCloseable {
 	private DbCredential awaitFetch(@Nullable Current current) throws CredentialUnavailableException {
 		CompletableFuture<DbCredential> fetch = this.inFlight.get();
 		if (fetch == null) {
+			// A fetch may have completed since get() read the credential; it is the one
+			// this caller would have joined.
+			Current latest = this.current;
+			if (latest != null && latest != current && this.clock.millis() < latest.usableUntil) {
+				return latest.credential;
+			}
 			Failure failure = this.lastFailure;
 			if (failure != null && this.clock.millis() < failure.retryNotBefore) {
 				// A refresh just failed every attempt; the scheduler retries after the pause.
