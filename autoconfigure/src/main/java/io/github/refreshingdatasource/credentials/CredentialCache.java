@@ -200,6 +200,12 @@ public final class CredentialCache implements AutoCloseable {
 	private DbCredential awaitFetch(@Nullable Current current) throws CredentialUnavailableException {
 		CompletableFuture<DbCredential> fetch = this.inFlight.get();
 		if (fetch == null) {
+			// A fetch may have completed since get() read the credential; it is the one
+			// this caller would have joined.
+			Current latest = this.current;
+			if (latest != null && latest != current && this.clock.millis() < latest.usableUntil) {
+				return latest.credential;
+			}
 			Failure failure = this.lastFailure;
 			if (failure != null && this.clock.millis() < failure.retryNotBefore) {
 				// A refresh just failed every attempt; the scheduler retries after the pause.
@@ -388,8 +394,11 @@ public final class CredentialCache implements AutoCloseable {
 			Current previous = this.current;
 			boolean sameAsPrevious = previous != null && previous.credential.sameLogin(fetched);
 			rotated = previous != null && !sameAsPrevious;
+			// Keep a clamped expiry across refreshes of the same credential only while it
+			// lasts; once passed, a fetch that still returns it clamps it afresh.
 			Instant effectiveExpiry = (sameAsPrevious && previous.effectiveExpiry != null
-					&& sameExpiry(previous.credential, fetched)) ? previous.effectiveExpiry : effectiveExpiry(fetched, now);
+					&& previous.effectiveExpiry.isAfter(now) && sameExpiry(previous.credential, fetched))
+							? previous.effectiveExpiry : effectiveExpiry(fetched, now);
 			accepted = new Current(fetched, effectiveExpiry, now, false);
 			unchangedAfterRejection = fetched.sameLogin(this.lastRejected);
 			if (unchangedAfterRejection) {
@@ -546,6 +555,9 @@ public final class CredentialCache implements AutoCloseable {
 		catch (Exception ex) {
 			logger.debug(this.dataSourceName + ": failed to stop watching the credential source", ex);
 		}
+		// Cancel before interrupting the fetch: once interrupted, it would complete the
+		// future with the InterruptedException first.
+		cancelInFlight();
 		this.refresher.shutdownNow();
 		this.fetcher.shutdownNow();
 		try {
@@ -555,6 +567,11 @@ public final class CredentialCache implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+		// A refresh started meanwhile may have been dropped from the queue by shutdownNow.
+		cancelInFlight();
+	}
+
+	private void cancelInFlight() {
 		CompletableFuture<DbCredential> fetch = this.inFlight.getAndSet(null);
 		if (fetch != null) {
 			fetch.cancel(false);
