@@ -70,6 +70,8 @@ public final class CredentialCache implements AutoCloseable {
 
 	private final List<CredentialCacheListener> listeners = new CopyOnWriteArrayList<>();
 
+	private volatile CredentialFetchInterceptor fetchInterceptor = (cache, cause, provider) -> provider.fetch();
+
 	private final ScheduledExecutorService refresher;
 
 	private final ExecutorService fetcher;
@@ -172,6 +174,15 @@ public final class CredentialCache implements AutoCloseable {
 	 */
 	public void addListener(CredentialCacheListener listener) {
 		this.listeners.add(listener);
+	}
+
+	/**
+	 * Wrap every provider call from now on; set it before {@link #start()} to see them all.
+	 * @param fetchInterceptor the interceptor
+	 */
+	public void setFetchInterceptor(CredentialFetchInterceptor fetchInterceptor) {
+		Assert.notNull(fetchInterceptor, "fetchInterceptor must not be null");
+		this.fetchInterceptor = fetchInterceptor;
 	}
 
 	/**
@@ -305,6 +316,29 @@ public final class CredentialCache implements AutoCloseable {
 				(failure != null) ? failure.cause : null, (failure != null) ? failure.at : null, this.lastSuccessAt);
 	}
 
+	/**
+	 * Replace every occurrence of a secret this cache knows (the served credential's and
+	 * the last rejected one's) with {@code ******}, so a provider's failure message can be
+	 * shown to operators.
+	 * @param text the text, such as an exception message
+	 * @return the text without those secrets
+	 */
+	public String redact(String text) {
+		Current current = this.current;
+		DbCredential rejected;
+		synchronized (this.stateLock) {
+			rejected = this.lastRejected;
+		}
+		String redacted = text;
+		if (current != null) {
+			redacted = redacted.replace(current.credential.secret(), "******");
+		}
+		if (rejected != null) {
+			redacted = redacted.replace(rejected.secret(), "******");
+		}
+		return redacted;
+	}
+
 	private void runRefresh(CompletableFuture<DbCredential> result, RefreshCause cause) {
 		long started = System.nanoTime();
 		try {
@@ -312,7 +346,7 @@ public final class CredentialCache implements AutoCloseable {
 
 				@Override
 				public DbCredential execute() throws Throwable {
-					return fetchOnce();
+					return fetchOnce(cause);
 				}
 
 				@Override
@@ -346,8 +380,9 @@ public final class CredentialCache implements AutoCloseable {
 		return ex;
 	}
 
-	private DbCredential fetchOnce() throws Throwable {
-		Future<DbCredential> attempt = this.fetcher.submit(this.provider::fetch);
+	private DbCredential fetchOnce(RefreshCause cause) throws Throwable {
+		CredentialFetchInterceptor interceptor = this.fetchInterceptor;
+		Future<DbCredential> attempt = this.fetcher.submit(() -> interceptor.intercept(this, cause, this.provider));
 		DbCredential fetched;
 		try {
 			fetched = attempt.get(this.settings.fetchTimeout().toMillis(), TimeUnit.MILLISECONDS);
