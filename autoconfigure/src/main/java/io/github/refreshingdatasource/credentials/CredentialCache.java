@@ -84,6 +84,9 @@ public final class CredentialCache implements AutoCloseable {
 
 	private volatile @Nullable Current current;
 
+	/** The credential served before the current one, known only to {@link #redact(String)}. */
+	private volatile @Nullable DbCredential previousCredential;
+
 	private volatile @Nullable Failure lastFailure;
 
 	private volatile @Nullable Instant lastSuccessAt;
@@ -318,23 +321,20 @@ public final class CredentialCache implements AutoCloseable {
 
 	/**
 	 * Replace every occurrence of a secret this cache knows (the served credential's and
-	 * the last rejected one's) with {@code ******}, so a provider's failure message can be
+	 * the one served before it) with {@code ******}, so a provider's failure message can be
 	 * shown to operators.
 	 * @param text the text, such as an exception message
 	 * @return the text without those secrets
 	 */
 	public String redact(String text) {
 		Current current = this.current;
-		DbCredential rejected;
-		synchronized (this.stateLock) {
-			rejected = this.lastRejected;
-		}
+		DbCredential previous = this.previousCredential;
 		String redacted = text;
 		if (current != null) {
 			redacted = redacted.replace(current.credential.secret(), "******");
 		}
-		if (rejected != null) {
-			redacted = redacted.replace(rejected.secret(), "******");
+		if (previous != null) {
+			redacted = redacted.replace(previous.secret(), "******");
 		}
 		return redacted;
 	}
@@ -423,6 +423,9 @@ public final class CredentialCache implements AutoCloseable {
 			Current previous = this.current;
 			boolean sameAsPrevious = previous != null && previous.credential.sameLogin(fetched);
 			rotated = previous != null && !sameAsPrevious;
+			if (rotated) {
+				this.previousCredential = previous.credential;
+			}
 			Instant effectiveExpiry = (sameAsPrevious && previous.effectiveExpiry != null
 					&& sameExpiry(previous.credential, fetched)) ? previous.effectiveExpiry : effectiveExpiry(fetched, now);
 			accepted = new Current(fetched, effectiveExpiry, now, false);
