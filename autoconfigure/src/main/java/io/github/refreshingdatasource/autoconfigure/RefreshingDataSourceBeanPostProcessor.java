@@ -12,6 +12,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.github.refreshingdatasource.credentials.CredentialCache;
 import io.github.refreshingdatasource.credentials.CredentialCacheListener;
 import io.github.refreshingdatasource.credentials.CredentialCacheRegistry;
+import io.github.refreshingdatasource.credentials.CredentialFetchInterceptor;
 import io.github.refreshingdatasource.credentials.CredentialProvider;
 import io.github.refreshingdatasource.jdbc.HikariCredentialBinding;
 import org.apache.commons.logging.Log;
@@ -42,16 +43,20 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 
 	private final ObjectProvider<CredentialCacheListener> listeners;
 
+	private final ObjectProvider<CredentialFetchInterceptor> fetchInterceptors;
+
 	private final Set<HikariDataSource> bound = Collections.newSetFromMap(new IdentityHashMap<>());
 
 	private @Nullable CredentialPropertiesResolver resolver;
 
 	RefreshingDataSourceBeanPostProcessor(Environment environment, ObjectProvider<CredentialCacheRegistry> registry,
-			ObjectProvider<CredentialProviderFactory> factories, ObjectProvider<CredentialCacheListener> listeners) {
+			ObjectProvider<CredentialProviderFactory> factories, ObjectProvider<CredentialCacheListener> listeners,
+			ObjectProvider<CredentialFetchInterceptor> fetchInterceptors) {
 		this.environment = environment;
 		this.registry = registry;
 		this.factories = factories;
 		this.listeners = listeners;
+		this.fetchInterceptors = fetchInterceptors;
 	}
 
 	@Override
@@ -86,6 +91,8 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		CredentialCache cache = new CredentialCache(beanName, type.value(), provider, defaultUsername,
 				properties.getRefresh().toSettings());
 		this.listeners.orderedStream().forEach(cache::addListener);
+		this.fetchInterceptors.orderedStream().reduce(RefreshingDataSourceBeanPostProcessor::nest)
+			.ifPresent(cache::setFetchInterceptor);
 		try {
 			HikariCredentialBinding.bind(hikari, cache, properties.getOnRotation() == OnRotation.EVICT);
 		}
@@ -102,6 +109,12 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		this.registry.getObject().register(cache);
 		cache.start();
 		logger.info("DataSource '" + beanName + "' bound to rotating credentials from provider " + type.value());
+	}
+
+	/** The first interceptor (highest precedence) wraps the second, which wraps the call. */
+	private static CredentialFetchInterceptor nest(CredentialFetchInterceptor outer, CredentialFetchInterceptor inner) {
+		return (cache, cause, provider) -> outer.intercept(cache, cause,
+				() -> inner.intercept(cache, cause, provider));
 	}
 
 	private CredentialProviderFactory factory(ProviderType type, String beanName) {

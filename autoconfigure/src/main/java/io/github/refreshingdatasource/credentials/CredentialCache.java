@@ -70,6 +70,8 @@ public final class CredentialCache implements AutoCloseable {
 
 	private final List<CredentialCacheListener> listeners = new CopyOnWriteArrayList<>();
 
+	private volatile CredentialFetchInterceptor fetchInterceptor = (cache, cause, provider) -> provider.fetch();
+
 	private final ScheduledExecutorService refresher;
 
 	private final ExecutorService fetcher;
@@ -81,6 +83,9 @@ public final class CredentialCache implements AutoCloseable {
 	private final Object stateLock = new Object();
 
 	private volatile @Nullable Current current;
+
+	/** The credential served before the current one, known only to {@link #redact(String)}. */
+	private volatile @Nullable DbCredential previousCredential;
 
 	private volatile @Nullable Failure lastFailure;
 
@@ -172,6 +177,15 @@ public final class CredentialCache implements AutoCloseable {
 	 */
 	public void addListener(CredentialCacheListener listener) {
 		this.listeners.add(listener);
+	}
+
+	/**
+	 * Wrap every provider call from now on; set it before {@link #start()} to see them all.
+	 * @param fetchInterceptor the interceptor
+	 */
+	public void setFetchInterceptor(CredentialFetchInterceptor fetchInterceptor) {
+		Assert.notNull(fetchInterceptor, "fetchInterceptor must not be null");
+		this.fetchInterceptor = fetchInterceptor;
 	}
 
 	/**
@@ -311,6 +325,26 @@ public final class CredentialCache implements AutoCloseable {
 				(failure != null) ? failure.cause : null, (failure != null) ? failure.at : null, this.lastSuccessAt);
 	}
 
+	/**
+	 * Replace every occurrence of a secret this cache knows (the served credential's and
+	 * the one served before it) with {@code ******}, so a provider's failure message can be
+	 * shown to operators.
+	 * @param text the text, such as an exception message
+	 * @return the text without those secrets
+	 */
+	public String redact(String text) {
+		Current current = this.current;
+		DbCredential previous = this.previousCredential;
+		String redacted = text;
+		if (current != null) {
+			redacted = redacted.replace(current.credential.secret(), "******");
+		}
+		if (previous != null) {
+			redacted = redacted.replace(previous.secret(), "******");
+		}
+		return redacted;
+	}
+
 	private void runRefresh(CompletableFuture<DbCredential> result, RefreshCause cause) {
 		long started = System.nanoTime();
 		try {
@@ -318,7 +352,7 @@ public final class CredentialCache implements AutoCloseable {
 
 				@Override
 				public DbCredential execute() throws Throwable {
-					return fetchOnce();
+					return fetchOnce(cause);
 				}
 
 				@Override
@@ -352,8 +386,9 @@ public final class CredentialCache implements AutoCloseable {
 		return ex;
 	}
 
-	private DbCredential fetchOnce() throws Throwable {
-		Future<DbCredential> attempt = this.fetcher.submit(this.provider::fetch);
+	private DbCredential fetchOnce(RefreshCause cause) throws Throwable {
+		CredentialFetchInterceptor interceptor = this.fetchInterceptor;
+		Future<DbCredential> attempt = this.fetcher.submit(() -> interceptor.intercept(this, cause, this.provider));
 		DbCredential fetched;
 		try {
 			fetched = attempt.get(this.settings.fetchTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -394,6 +429,9 @@ public final class CredentialCache implements AutoCloseable {
 			Current previous = this.current;
 			boolean sameAsPrevious = previous != null && previous.credential.sameLogin(fetched);
 			rotated = previous != null && !sameAsPrevious;
+			if (rotated) {
+				this.previousCredential = previous.credential;
+			}
 			// Keep a clamped expiry across refreshes of the same credential only while it
 			// lasts; once passed, a fetch that still returns it clamps it afresh.
 			Instant effectiveExpiry = (sameAsPrevious && previous.effectiveExpiry != null
