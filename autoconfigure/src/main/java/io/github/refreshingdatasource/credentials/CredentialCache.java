@@ -252,7 +252,7 @@ public final class CredentialCache implements AutoCloseable {
 
 	private CredentialUnavailableException unavailable(String reason, Throwable cause) {
 		return new CredentialUnavailableException(this.dataSourceName, this.providerType,
-				reason + ": " + describe(cause), cause);
+				redact(reason + ": " + describe(cause)), cause);
 	}
 
 	/**
@@ -535,7 +535,7 @@ public final class CredentialCache implements AutoCloseable {
 		Current current = this.current;
 		boolean valid = current != null && now < current.usableUntil;
 		String message = this.dataSourceName + " (provider " + this.providerType + "): refresh (" + cause.tagValue()
-				+ ") failed after " + this.settings.retry().maxAttempts() + " attempt(s): " + describe(failure) + "; "
+				+ ") failed after " + this.settings.retry().maxAttempts() + " attempt(s): " + redact(describe(failure)) + "; "
 				+ (valid ? "serving credential " + current.credential.fingerprint() + " until it expires at "
 						+ current.effectiveExpiry : "no valid credential")
 				+ ", next attempt at " + this.nextRefreshAt;
