@@ -87,7 +87,8 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 				properties.getRefresh().toSettings());
 		this.listeners.orderedStream().forEach(cache::addListener);
 		try {
-			HikariCredentialBinding.bind(hikari, cache, properties.getOnRotation() == OnRotation.EVICT);
+			HikariCredentialBinding.bind(hikari, cache, properties.getOnRotation() == OnRotation.EVICT,
+					credentialSource(type, properties));
 		}
 		catch (IllegalStateException ex) {
 			cache.close();
@@ -102,6 +103,21 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		this.registry.getObject().register(cache);
 		cache.start();
 		logger.info("DataSource '" + beanName + "' bound to rotating credentials from provider " + type.value());
+	}
+
+	/**
+	 * Where the provider gets credentials, for the likely fix of a rejected login: the file,
+	 * the program (without its arguments, which may carry anything), the bean.
+	 */
+	private static @Nullable String credentialSource(ProviderType type, CredentialProperties properties) {
+		CredentialProperties.Provider provider = properties.getProvider();
+		return switch (type) {
+			case FILE -> (provider.getFile().getPath() != null)
+					? provider.getFile().getPath().toAbsolutePath().toString() : null;
+			case COMMAND -> provider.getCommand().getCommand().isEmpty() ? null : provider.getCommand().getCommand().get(0);
+			case BEAN -> provider.getBean().getName();
+			default -> null;
+		};
 	}
 
 	private CredentialProviderFactory factory(ProviderType type, String beanName) {
