@@ -73,7 +73,9 @@ final class RejectionAwareDataSource extends DelegatingDataSource {
 	@Override
 	public Connection getConnection(String username, String password) throws SQLException {
 		try {
-			return getTargetDataSource().getConnection(username, password);
+			Connection connection = getTargetDataSource().getConnection(username, password);
+			this.cache.loginSucceeded(username, password);
+			return connection;
 		}
 		catch (SQLException ex) {
 			SQLException rejection = LoginRejections.findRejection(ex);
@@ -82,7 +84,7 @@ final class RejectionAwareDataSource extends DelegatingDataSource {
 			}
 			DbCredential rejected = DbCredential.of(username, password, null);
 			LoginRejectedException readable = rejected(rejected, rejection, ex);
-			this.cache.invalidate(rejected);
+			this.cache.invalidate(rejected, readable);
 			DbCredential fresh;
 			try {
 				fresh = this.cache.get();
@@ -100,7 +102,9 @@ final class RejectionAwareDataSource extends DelegatingDataSource {
 
 	private Connection retry(DbCredential fresh) throws SQLException {
 		try {
-			return getTargetDataSource().getConnection(fresh.username(), fresh.secret());
+			Connection connection = getTargetDataSource().getConnection(fresh.username(), fresh.secret());
+			this.cache.loginSucceeded(fresh.username(), fresh.secret());
+			return connection;
 		}
 		catch (SQLException ex) {
 			SQLException rejection = LoginRejections.findRejection(ex);
@@ -108,7 +112,7 @@ final class RejectionAwareDataSource extends DelegatingDataSource {
 				throw ex;
 			}
 			LoginRejectedException readable = rejected(fresh, rejection, ex);
-			this.cache.invalidate(fresh);
+			this.cache.invalidate(fresh, readable);
 			throw readable;
 		}
 	}

@@ -2,8 +2,13 @@ package io.github.refreshingdatasource.autoconfigure;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,6 +39,7 @@ import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What a person sees when the database rejects a bound DataSource's credential, against a
@@ -46,6 +52,8 @@ class RejectedLoginIntegrationTests {
 
 	private static final String MEANING = "password authentication failed: the credential was revoked or the role is "
 			+ "not mapped to this identity";
+
+	private static final String PAUSE_WARNING = "WARN.*no login is attempted until";
 
 	private static ScramPostgres postgres;
 
@@ -138,6 +146,94 @@ class RejectedLoginIntegrationTests {
 			.contains("Check that the credential file " + file.toAbsolutePath() + " holds the current password of '"
 					+ role + "'");
 		assertNoPassword(messages(failure));
+	}
+
+	/**
+	 * A role whose password never matches what the source returns. The guard lets
+	 * {@code max-consecutive-rejections} logins through, then one per pause; the pauses
+	 * (2 s, then 4 s capped) bound the count over any window, here the time until the third
+	 * pause begins. The server's own log is the witness of every attempt.
+	 */
+	@Test
+	void lockoutGuardBoundsLoginAttemptsByItsScheduleAndRecoversWhenTheSourceIsFixed(CapturedOutput output)
+			throws Exception {
+		int maxConsecutiveRejections = 3;
+		Duration pause = Duration.ofSeconds(2);
+		Duration maxPause = Duration.ofSeconds(4);
+		String role = newRole();
+		String wrong = password();
+		Path file = writeAtomically(this.tempDir.resolve("db-password"), wrong);
+		runner("refreshing.datasource.provider.type=file", "refreshing.datasource.provider.file.path=" + file,
+				"spring.datasource.username=" + role, "spring.datasource.hikari.initialization-fail-timeout=-1",
+				"spring.datasource.hikari.connection-timeout=1000",
+				"refreshing.datasource.refresh.lockout.max-consecutive-rejections=" + maxConsecutiveRejections,
+				"refreshing.datasource.refresh.lockout.pause=" + pause.toMillis() + "ms",
+				"refreshing.datasource.refresh.lockout.max-pause=" + maxPause.toMillis() + "ms")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				DataSource dataSource = context.getBean(DataSource.class);
+				long started = System.nanoTime();
+				// Starts the pool; from then on HikariCP keeps trying to fill it to minimum-idle,
+				// backing off to one attempt every 5 s.
+				assertThatExceptionOfType(SQLException.class).isThrownBy(() -> dataSource.getConnection().close());
+				await().atMost(Duration.ofSeconds(40)).until(() -> countMatches(output.getAll(), PAUSE_WARNING) >= 3);
+				Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+				int attempts = failedLogins(role);
+				int pauses = countMatches(output.getAll(), PAUSE_WARNING);
+				// N logins, then exactly one try after each pause: attempts = N + (pauses - 1).
+				assertThat(attempts).as("failed logins the server saw").isEqualTo(maxConsecutiveRejections + pauses - 1);
+				// The schedule's bound over the window: N + the number of pauses that can have
+				// ended within it (2 s, 4 s, 4 s, ... summed while <= elapsed).
+				assertThat(attempts).as("failed logins within " + elapsed)
+					.isLessThanOrEqualTo(maxConsecutiveRejections + pausesEndedWithin(elapsed, pause, maxPause));
+
+				String fixed = password();
+				postgres.setPassword(role, fixed);
+				writeAtomically(file, fixed);
+				await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> currentUser(dataSource), role::equals);
+				assertThat(output.getAll()).contains("logins resume");
+			});
+	}
+
+	private static int pausesEndedWithin(Duration window, Duration pause, Duration maxPause) {
+		long remaining = window.toMillis();
+		long next = pause.toMillis();
+		int ended = 0;
+		while (next <= remaining) {
+			remaining -= next;
+			ended++;
+			next = Math.min(next * 2, maxPause.toMillis());
+		}
+		return ended;
+	}
+
+	/**
+	 * Count the server's "password authentication failed" lines for a role. The server
+	 * writes its log asynchronously but in order: once a marker login's failure is there,
+	 * so is every earlier one.
+	 */
+	private static int failedLogins(String role) throws Exception {
+		String marker = "marker_" + roleCounter.incrementAndGet();
+		assertThatExceptionOfType(SQLException.class)
+			.isThrownBy(() -> postgres.connect(marker, ScramPostgres.randomPassword()).close());
+		String markerLine = "password authentication failed for user \"" + marker + "\"";
+		await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(postgres.serverLog()).contains(markerLine));
+		return countMatches(Files.readString(postgres.serverLog()),
+				Pattern.quote("password authentication failed for user \"" + role + "\""));
+	}
+
+	private static String currentUser(DataSource dataSource) throws SQLException {
+		try (Connection connection = dataSource.getConnection();
+				Statement statement = connection.createStatement();
+				ResultSet resultSet = statement.executeQuery("SELECT current_user")) {
+			resultSet.next();
+			return resultSet.getString(1);
+		}
+	}
+
+	private static Path writeAtomically(Path file, String content) throws Exception {
+		Path temp = Files.writeString(file.resolveSibling(file.getFileName() + ".tmp"), content);
+		return Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 	}
 
 	private String newRole() {
