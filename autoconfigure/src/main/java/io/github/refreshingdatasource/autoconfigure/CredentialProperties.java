@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.refreshingdatasource.credentials.RefreshMode;
 import io.github.refreshingdatasource.credentials.RefreshSettings;
 import org.jspecify.annotations.Nullable;
 
@@ -309,6 +310,14 @@ public class CredentialProperties {
 	public static class Refresh {
 
 		/**
+		 * When a still-valid credential is refreshed: 'background' refreshes ahead of expiry
+		 * on a scheduler thread; 'lazy' refreshes when a new connection finds the credential
+		 * inside the refresh margin, with no scheduler thread, for serverless and
+		 * scale-to-zero containers whose CPU is throttled between requests.
+		 */
+		private RefreshMode mode = RefreshMode.BACKGROUND;
+
+		/**
 		 * Time before expiry at which a credential living less than an hour is refreshed
 		 * (never before half its lifetime has passed). Credentials living an hour or more
 		 * are refreshed at half their lifetime.
@@ -342,6 +351,14 @@ public class CredentialProperties {
 		private final Retry retry = new Retry();
 
 		private final Lockout lockout = new Lockout();
+
+		public RefreshMode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(RefreshMode mode) {
+			this.mode = mode;
+		}
 
 		public Duration getBeforeExpiry() {
 			return this.beforeExpiry;
@@ -397,7 +414,8 @@ public class CredentialProperties {
 					new RefreshSettings.Retry(this.retry.maxAttempts, this.retry.initialInterval, this.retry.multiplier,
 							this.retry.maxInterval),
 					new RefreshSettings.Lockout(this.lockout.maxConsecutiveRejections, this.lockout.pause,
-							this.lockout.maxPause));
+							this.lockout.maxPause),
+					this.mode);
 		}
 
 	}

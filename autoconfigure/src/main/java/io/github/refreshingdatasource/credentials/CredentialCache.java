@@ -20,6 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.commons.logging.Log;
@@ -36,10 +37,12 @@ import org.springframework.util.Assert;
 /**
  * Keeps one valid credential for one DataSource.
  * <p>
- * {@link #get()} is the hot path: while the cached credential is valid it is one volatile
- * read and one clock read, no lock and no call. Fetching happens on the cache's own thread:
- * ahead of expiry on a schedule, when the source announces a change, when the database
- * rejects the credential, or when a connection finds no valid credential. Any number of
+ * {@link #get()} is the hot path: while the cached credential is valid it is two volatile
+ * reads and one clock read, no lock and no call. Fetching happens on the cache's own
+ * threads: ahead of expiry (on a schedule in {@link RefreshMode#BACKGROUND background} mode,
+ * on the first {@code get()} inside the refresh margin in {@link RefreshMode#LAZY lazy}
+ * mode), when the source announces a change, when the database rejects the credential, or
+ * when a connection finds no valid credential. Any number of
  * callers that need a fetch share the one in flight. Each provider call is cut off after
  * the fetch timeout and retried with exponential backoff; while refreshes fail, the
  * still-valid credential is served, and only once it has expired does a caller get a
@@ -73,13 +76,20 @@ public final class CredentialCache implements AutoCloseable {
 
 	private final List<CredentialCacheListener> listeners = new CopyOnWriteArrayList<>();
 
-	private final ScheduledExecutorService refresher;
+	/** Runs refreshes and the schedule in background mode; {@code null} in lazy mode. */
+	private final @Nullable ScheduledExecutorService refresher;
 
 	private final ExecutorService fetcher;
 
 	private final RetryTemplate retryTemplate;
 
 	private final AtomicReference<@Nullable CompletableFuture<DbCredential>> inFlight = new AtomicReference<>();
+
+	/**
+	 * Lazy mode: when (epoch millis) the first {@code get()} starts a refresh. Stays at
+	 * {@code Long.MAX_VALUE} in background mode, so the hot path never starts one.
+	 */
+	private final AtomicLong lazyRefreshAt = new AtomicLong(Long.MAX_VALUE);
 
 	private final Object stateLock = new Object();
 
@@ -146,7 +156,9 @@ public final class CredentialCache implements AutoCloseable {
 		this.settings = settings;
 		this.clock = clock;
 		this.rejectedRefetchBackoffMillis = settings.retry().initialInterval().toMillis();
-		this.refresher = Executors.newSingleThreadScheduledExecutor(daemonThreads("refreshing-datasource-" + dataSourceName));
+		this.refresher = (settings.mode() == RefreshMode.BACKGROUND)
+				? Executors.newSingleThreadScheduledExecutor(daemonThreads("refreshing-datasource-" + dataSourceName))
+				: null;
 		this.fetcher = Executors.newCachedThreadPool(daemonThreads("refreshing-datasource-" + dataSourceName + "-fetch"));
 		this.retryTemplate = createRetryTemplate(settings.retry());
 	}
@@ -209,8 +221,17 @@ public final class CredentialCache implements AutoCloseable {
 	 */
 	public DbCredential get() throws CredentialUnavailableException {
 		Current current = this.current;
-		if (current != null && this.clock.millis() < current.usableUntil) {
-			return current.credential;
+		if (current != null) {
+			long now = this.clock.millis();
+			if (now < current.usableUntil) {
+				long refreshAt = this.lazyRefreshAt.get();
+				if (now >= refreshAt && this.lazyRefreshAt.compareAndSet(refreshAt, Long.MAX_VALUE)) {
+					// Lazy mode, inside the refresh margin: this caller starts the refresh (or
+					// joins the one in flight) and, like every other, keeps the valid credential.
+					refresh(RefreshCause.SCHEDULED);
+				}
+				return current.credential;
+			}
 		}
 		return awaitFetch(current);
 	}
@@ -298,7 +319,7 @@ public final class CredentialCache implements AutoCloseable {
 			CompletableFuture<DbCredential> created = new CompletableFuture<>();
 			if (this.inFlight.compareAndSet(null, created)) {
 				try {
-					this.refresher.execute(() -> runRefresh(created, cause));
+					((this.refresher != null) ? this.refresher : this.fetcher).execute(() -> runRefresh(created, cause));
 				}
 				catch (RejectedExecutionException ex) {
 					this.inFlight.compareAndSet(created, null);
@@ -656,6 +677,10 @@ public final class CredentialCache implements AutoCloseable {
 			this.nextRefresh.cancel(false);
 		}
 		this.nextRefreshAt = this.clock.instant().plusMillis(delayMillis);
+		if (this.refresher == null) {
+			this.lazyRefreshAt.set(this.clock.millis() + delayMillis);
+			return;
+		}
 		try {
 			this.nextRefresh = this.refresher.schedule(() -> refresh(cause), delayMillis, TimeUnit.MILLISECONDS);
 		}
@@ -684,6 +709,7 @@ public final class CredentialCache implements AutoCloseable {
 				this.nextRefresh.cancel(false);
 			}
 			this.nextRefreshAt = null;
+			this.lazyRefreshAt.set(Long.MAX_VALUE);
 		}
 		try {
 			this.watch.close();
@@ -694,10 +720,14 @@ public final class CredentialCache implements AutoCloseable {
 		// Cancel before interrupting the fetch: once interrupted, it would complete the
 		// future with the InterruptedException first.
 		cancelInFlight();
-		this.refresher.shutdownNow();
+		if (this.refresher != null) {
+			this.refresher.shutdownNow();
+		}
 		this.fetcher.shutdownNow();
 		try {
-			this.refresher.awaitTermination(1, TimeUnit.SECONDS);
+			if (this.refresher != null) {
+				this.refresher.awaitTermination(1, TimeUnit.SECONDS);
+			}
 			this.fetcher.awaitTermination(1, TimeUnit.SECONDS);
 		}
 		catch (InterruptedException ex) {

@@ -18,9 +18,10 @@ import org.springframework.util.Assert;
  * @param minInterval the shortest time between two scheduled refreshes
  * @param retry how a failed fetch is retried
  * @param lockout when logins pause after repeated rejections
+ * @param mode whether a still-valid credential is refreshed on a schedule or on demand
  */
 public record RefreshSettings(Duration beforeExpiry, Duration jitter, Duration fetchTimeout, Duration defaultLifetime,
-		Duration minInterval, Retry retry, Lockout lockout) {
+		Duration minInterval, Retry retry, Lockout lockout, RefreshMode mode) {
 
 	public RefreshSettings {
 		Assert.isTrue(!beforeExpiry.isNegative(), "beforeExpiry must not be negative");
@@ -30,10 +31,12 @@ public record RefreshSettings(Duration beforeExpiry, Duration jitter, Duration f
 		Assert.isTrue(!minInterval.isNegative(), "minInterval must not be negative");
 		Assert.notNull(retry, "retry must not be null");
 		Assert.notNull(lockout, "lockout must not be null");
+		Assert.notNull(mode, "mode must not be null");
 	}
 
 	/**
-	 * Settings with the default {@link Lockout lockout guard}.
+	 * Settings with the default {@link Lockout lockout guard}, refreshing in the
+	 * {@link RefreshMode#BACKGROUND background}.
 	 * @param beforeExpiry see {@link #beforeExpiry()}
 	 * @param jitter see {@link #jitter()}
 	 * @param fetchTimeout see {@link #fetchTimeout()}
@@ -43,19 +46,31 @@ public record RefreshSettings(Duration beforeExpiry, Duration jitter, Duration f
 	 */
 	public RefreshSettings(Duration beforeExpiry, Duration jitter, Duration fetchTimeout, Duration defaultLifetime,
 			Duration minInterval, Retry retry) {
-		this(beforeExpiry, jitter, fetchTimeout, defaultLifetime, minInterval, retry, Lockout.defaults());
+		this(beforeExpiry, jitter, fetchTimeout, defaultLifetime, minInterval, retry, Lockout.defaults(),
+				RefreshMode.BACKGROUND);
 	}
 
 	/**
 	 * The defaults: refresh 4 minutes before expiry with up to 30 s of jitter, 10 s fetch
 	 * timeout, 15 minutes for credentials without expiry, at least 1 s between refreshes,
 	 * 5 attempts backing off from 200 ms doubling to 10 s; logins pause after 3 rejections
-	 * in a row, for 30 s doubling to 5 minutes.
+	 * in a row, for 30 s doubling to 5 minutes; refresh in the background.
 	 * @return the default settings
 	 */
 	public static RefreshSettings defaults() {
 		return new RefreshSettings(Duration.ofMinutes(4), Duration.ofSeconds(30), Duration.ofSeconds(10),
-				Duration.ofMinutes(15), Duration.ofSeconds(1), Retry.defaults(), Lockout.defaults());
+				Duration.ofMinutes(15), Duration.ofSeconds(1), Retry.defaults(), Lockout.defaults(),
+				RefreshMode.BACKGROUND);
+	}
+
+	/**
+	 * Return a copy with the given refresh mode.
+	 * @param mode the mode
+	 * @return the copy
+	 */
+	public RefreshSettings withMode(RefreshMode mode) {
+		return new RefreshSettings(this.beforeExpiry, this.jitter, this.fetchTimeout, this.defaultLifetime,
+				this.minInterval, this.retry, this.lockout, mode);
 	}
 
 	private static boolean isPositive(Duration duration) {

@@ -254,7 +254,7 @@ class CredentialCacheTests {
 		RecordingListener listener = new RecordingListener();
 		// The lockout guard would pause after 3 of these rejections; LockoutGuardTests cover it.
 		RefreshSettings settings = new RefreshSettings(Duration.ZERO, Duration.ZERO, FETCH_TIMEOUT,
-				Duration.ofMinutes(15), Duration.ZERO, retry(3), RefreshSettings.Lockout.off());
+				Duration.ofMinutes(15), Duration.ZERO, retry(3), RefreshSettings.Lockout.off(), RefreshMode.BACKGROUND);
 		try (CredentialCache cache = new CredentialCache("stale", "test", provider, null, settings, clock)) {
 			cache.addListener(listener);
 			assertThat(cache.get()).isSameAs(stale);
