@@ -18,6 +18,9 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.Ordered;
@@ -28,9 +31,11 @@ import org.springframework.core.env.Environment;
  * configured (after Spring Boot's own connection-details post-processing) and before its
  * pool starts. DataSources behind proxies are reached through
  * {@link DataSource#unwrap(Class)}; a DataSource that is not HikariCP fails startup unless
- * it is excluded.
+ * it is excluded. The {@code dataSource} bean is left alone when a service connection
+ * (Docker Compose, Testcontainers) supplies its username and password, unless a per-bean
+ * setting names it.
  */
-final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, Ordered {
+final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, BeanFactoryAware, Ordered {
 
 	private static final Log logger = LogFactory.getLog(RefreshingDataSourceBeanPostProcessor.class);
 
@@ -46,12 +51,19 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 
 	private @Nullable CredentialPropertiesResolver resolver;
 
+	private @Nullable ListableBeanFactory beanFactory;
+
 	RefreshingDataSourceBeanPostProcessor(Environment environment, ObjectProvider<CredentialCacheRegistry> registry,
 			ObjectProvider<CredentialProviderFactory> factories, ObjectProvider<CredentialCacheListener> listeners) {
 		this.environment = environment;
 		this.registry = registry;
 		this.factories = factories;
 		this.listeners = listeners;
+	}
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		this.beanFactory = (beanFactory instanceof ListableBeanFactory listable) ? listable : null;
 	}
 
 	@Override
@@ -71,6 +83,14 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		CredentialProperties properties = resolver().resolve(beanName);
 		if (!properties.isEnabled()) {
 			logger.debug("DataSource '" + beanName + "' is excluded from credential refresh");
+			return;
+		}
+		String serviceConnection = (this.beanFactory != null)
+				? ServiceConnections.credentialsSupplier(this.beanFactory, beanName) : null;
+		if (serviceConnection != null && !resolver().hasOverrides(beanName)) {
+			logger.info("DataSource '" + beanName + "' logs in with the username and password of a service connection ("
+					+ serviceConnection + "); rotating credentials leave it alone. Set "
+					+ CredentialPropertiesResolver.prefixOf(beanName) + ".enabled=true to bind it anyway.");
 			return;
 		}
 		HikariDataSource hikari = unwrapHikari(dataSource, beanName);
