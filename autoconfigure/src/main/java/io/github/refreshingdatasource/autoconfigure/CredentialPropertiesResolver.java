@@ -1,5 +1,7 @@
 package io.github.refreshingdatasource.autoconfigure;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
@@ -48,6 +50,13 @@ final class CredentialPropertiesResolver {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * The username set for one DataSource by name, if any, ignoring the top-level one.
+	 */
+	@Nullable String usernameOverride(String dataSourceName) {
+		return this.binder.bind(overridesOf(dataSourceName).append("username"), Bindable.of(String.class)).orElse(null);
 	}
 
 	// Bean names such as 'reportingDataSource' are not uniform property names: adapt them.
