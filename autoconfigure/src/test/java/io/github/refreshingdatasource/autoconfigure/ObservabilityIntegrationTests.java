@@ -62,6 +62,8 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(classes = ObservabilityIntegrationTests.TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.datasource.hikari.maximum-pool-size=2",
+				// Flyway and Liquibase are on the test classpath for the migration tests; nothing to migrate here.
+				"spring.liquibase.enabled=false", "spring.flyway.enabled=false",
 				"spring.datasource.hikari.connection-timeout=5000", "refreshing.datasource.provider.type=bean",
 				"refreshing.datasource.refresh.jitter=0s", "refreshing.datasource.refresh.before-expiry=2s",
 				"refreshing.datasource.refresh.fetch-timeout=2s",
