@@ -301,6 +301,61 @@ class RotatingCredentialsIntegrationTests {
 			});
 	}
 
+	@Test
+	void onRotationKeepLeavesPooledConnectionsLoggedInAsBefore() throws Exception {
+		assertThat(pooledUsersAfterRotation("keep")).containsOnly("first");
+	}
+
+	@Test
+	void onRotationEvictReplacesPooledConnectionsWithNewLogins() throws Exception {
+		assertThat(pooledUsersAfterRotation("evict")).containsOnly("second");
+	}
+
+	/**
+	 * Fill a pool of 4 fixed connections as one role, rotate the source to another role,
+	 * and report which roles the pooled connections are logged in as afterwards.
+	 */
+	private Set<String> pooledUsersAfterRotation(String onRotation) throws Exception {
+		String first = newRole();
+		String second = newRole();
+		String firstPassword = password();
+		String secondPassword = password();
+		postgres.setPassword(first, firstPassword);
+		postgres.setPassword(second, secondPassword);
+		AtomicReference<DbCredential> source = new AtomicReference<>(DbCredential.of(first, firstPassword, null));
+		Set<String> users = ConcurrentHashMap.newKeySet();
+		runner("refreshing.datasource.on-rotation=" + onRotation, "spring.datasource.hikari.maximum-pool-size=4",
+				"spring.datasource.hikari.minimum-idle=4")
+			.withBean(CredentialProvider.class, () -> source::get)
+			.run((context) -> {
+				HikariDataSource pool = hikari(context);
+				query(pool);
+				await().atMost(Duration.ofSeconds(10)).until(() -> pool.getHikariPoolMXBean().getIdleConnections() == 4);
+				source.set(DbCredential.of(second, secondPassword, null));
+				CredentialCache cache = context.getBean(CredentialCacheRegistry.class).get("dataSource");
+				cache.refresh().get(10, TimeUnit.SECONDS);
+				await().atMost(Duration.ofSeconds(10)).until(() -> pool.getHikariPoolMXBean().getIdleConnections() == 4);
+				List<Connection> borrowed = new ArrayList<>();
+				try {
+					for (int i = 0; i < 4; i++) {
+						Connection connection = pool.getConnection();
+						borrowed.add(connection);
+						try (Statement statement = connection.createStatement();
+								ResultSet resultSet = statement.executeQuery("SELECT current_user")) {
+							resultSet.next();
+							users.add(resultSet.getString(1).equals(first) ? "first" : "second");
+						}
+					}
+				}
+				finally {
+					for (Connection connection : borrowed) {
+						connection.close();
+					}
+				}
+			});
+		return users;
+	}
+
 	private String newRole() {
 		String role = "app_" + roleCounter.incrementAndGet();
 		postgres.createLoginRole(role, password());
