@@ -8,8 +8,6 @@ const CAUSES = ['startup', 'scheduled', 'expired', 'rejected', 'manual'];
 const state = {
 	since: null,            // newest refresh event already received
 	events: [],             // refresh events of the last WINDOW_SECONDS
-	rates: [],              // {at, ok, failed} queries per second
-	lastCounts: null,       // {at, success, failure} of the previous poll
 	refreshEndpoint: null,  // Actuator dbcredentials when exposed, else the demo's own endpoint
 	serverOffset: 0,        // server clock minus browser clock, in ms
 };
@@ -49,7 +47,11 @@ const refreshChart = new Chart($('refresh-chart'), {
 		animation: false, maintainAspectRatio: false, parsing: false,
 		scales: {
 			x: { type: 'linear', min: -WINDOW_SECONDS, max: 0, title: { display: true, text: 'seconds ago' } },
-			y: { min: -0.5, max: CAUSES.length - 0.5, ticks: { stepSize: 1, callback: (v) => CAUSES[v] ?? '' } },
+			y: {
+				min: -0.5, max: CAUSES.length - 0.5,
+				afterBuildTicks: (axis) => { axis.ticks = CAUSES.map((_, i) => ({ value: i })); },
+				ticks: { callback: (v) => CAUSES[v] ?? '' },
+			},
 		},
 	},
 });
@@ -102,7 +104,7 @@ function renderIssuer(issuer, now) {
 	$('btn-heal').hidden = !broken;
 }
 
-function renderWorkload(workload, now) {
+function renderWorkload(workload, history, now) {
 	if (!workload) {
 		$('workload').hidden = true;
 		return;
@@ -110,17 +112,19 @@ function renderWorkload(workload, now) {
 	$('queries-ok').textContent = workload.success;
 	$('queries-failed').textContent = workload.failure;
 	$('queries-failed').classList.toggle('nonzero', workload.failure > 0);
-	const last = state.lastCounts;
-	if (last && now > last.at) {
-		const elapsed = (now - last.at) / 1000;
-		const rate = { at: now, ok: (workload.success - last.success) / elapsed, failed: (workload.failure - last.failure) / elapsed };
-		state.rates.push(rate);
-		$('queries-rate').textContent = rate.ok.toFixed(1);
+	// The server samples the counters once a second; rates are the differences.
+	const rates = [];
+	for (let i = 1; i < history.length; i++) {
+		const at = Date.parse(history[i].at);
+		const elapsed = (at - Date.parse(history[i - 1].at)) / 1000;
+		if (elapsed <= 0) continue;
+		rates.push({ x: (at - now) / 1000,
+			ok: (history[i].success - history[i - 1].success) / elapsed,
+			failed: (history[i].failure - history[i - 1].failure) / elapsed });
 	}
-	state.lastCounts = { at: now, success: workload.success, failure: workload.failure };
-	state.rates = state.rates.filter((r) => now - r.at <= WINDOW_SECONDS * 1000);
-	workloadChart.data.datasets[0].data = state.rates.map((r) => ({ x: (r.at - now) / 1000, y: r.ok }));
-	workloadChart.data.datasets[1].data = state.rates.map((r) => ({ x: (r.at - now) / 1000, y: r.failed }));
+	$('queries-rate').textContent = rates.length ? rates[rates.length - 1].ok.toFixed(1) : '—';
+	workloadChart.data.datasets[0].data = rates.map((r) => ({ x: r.x, y: r.ok }));
+	workloadChart.data.datasets[1].data = rates.map((r) => ({ x: r.x, y: r.failed }));
 	workloadChart.update();
 }
 
@@ -156,7 +160,7 @@ async function pollStatus() {
 	state.serverOffset = now - Date.now();
 	renderDatasources(status.datasources, now);
 	renderIssuer(status.issuer, now);
-	renderWorkload(status.workload, now);
+	renderWorkload(status.workload, status.workloadHistory, now);
 	renderRefreshes(status.refreshes, now);
 	document.body.dataset.polls = String(Number(document.body.dataset.polls ?? 0) + 1);
 }

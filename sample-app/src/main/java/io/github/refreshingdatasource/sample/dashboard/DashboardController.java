@@ -71,7 +71,7 @@ class DashboardController {
 		return new DashboardStatus(this.clock.instant(), datasources, refreshes,
 				(workload != null) ? new DashboardStatus.WorkloadCounts(workload.successes(), workload.failures())
 						: null,
-				(issuer != null) ? issuer.status() : null);
+				(workload != null) ? workload.history() : List.of(), (issuer != null) ? issuer.status() : null);
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.refreshingdatasource.sample.issuer.IssuerStatus;
+import io.github.refreshingdatasource.sample.workload.Workload;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,10 +15,12 @@ import org.jspecify.annotations.Nullable;
  * @param datasources the credential of each bound DataSource, by bean name
  * @param refreshes refreshes and rejections, oldest first
  * @param workload the workload's query counts, if it runs
+ * @param workloadHistory the workload's counts once a second over the last two minutes
  * @param issuer the demo issuer's status, if it runs
  */
 public record DashboardStatus(Instant now, Map<String, DataSourceStatus> datasources,
-		List<RefreshTimeline.Event> refreshes, @Nullable WorkloadCounts workload, @Nullable IssuerStatus issuer) {
+		List<RefreshTimeline.Event> refreshes, @Nullable WorkloadCounts workload, List<Workload.Sample> workloadHistory,
+		@Nullable IssuerStatus issuer) {
 
 	/**
 	 * Queries of the workload so far.

@@ -4,7 +4,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -36,6 +41,9 @@ public final class Workload implements SmartLifecycle {
 
 	private static final int ACCOUNTS = 10;
 
+	/** Samples kept for the dashboard's chart: two minutes, one a second. */
+	private static final int HISTORY = 121;
+
 	private final DataSource dataSource;
 
 	private final int threads;
@@ -46,10 +54,15 @@ public final class Workload implements SmartLifecycle {
 
 	private final Counter failures;
 
+	private final Clock clock;
+
+	private final Deque<Sample> history = new ArrayDeque<>();
+
 	private volatile @Nullable ScheduledExecutorService executor;
 
-	Workload(DataSource dataSource, MeterRegistry registry, int threads, Duration pause) {
+	Workload(DataSource dataSource, MeterRegistry registry, int threads, Duration pause, Clock clock) {
 		this.dataSource = dataSource;
+		this.clock = clock;
 		this.threads = threads;
 		this.pause = pause;
 		this.successes = Counter.builder(METRIC)
@@ -78,10 +91,26 @@ public final class Workload implements SmartLifecycle {
 		return (long) this.failures.count();
 	}
 
+	/**
+	 * The counts once a second over the last two minutes, oldest first, so a dashboard
+	 * opened now can chart the past.
+	 * @return a copy
+	 */
+	public synchronized List<Sample> history() {
+		return List.copyOf(this.history);
+	}
+
+	private synchronized void sample() {
+		if (this.history.size() == HISTORY) {
+			this.history.removeFirst();
+		}
+		this.history.addLast(new Sample(this.clock.instant(), successes(), failures()));
+	}
+
 	@Override
 	public void start() {
 		AtomicInteger number = new AtomicInteger();
-		ScheduledExecutorService executor = Executors.newScheduledThreadPool(this.threads, (runnable) -> {
+		ScheduledExecutorService executor = Executors.newScheduledThreadPool(this.threads + 1, (runnable) -> {
 			Thread thread = new Thread(runnable, "demo-workload-" + number.incrementAndGet());
 			thread.setDaemon(true);
 			return thread;
@@ -89,6 +118,7 @@ public final class Workload implements SmartLifecycle {
 		for (int i = 0; i < this.threads; i++) {
 			executor.scheduleWithFixedDelay(this::queryOnce, 0, this.pause.toMillis(), TimeUnit.MILLISECONDS);
 		}
+		executor.scheduleAtFixedRate(this::sample, 0, 1, TimeUnit.SECONDS);
 		this.executor = executor;
 		logger.info("Demo workload: " + this.threads + " threads, one query each every " + this.pause);
 	}
@@ -191,6 +221,16 @@ public final class Workload implements SmartLifecycle {
 				throw new IllegalStateException("Accounts hold " + total + " instead of " + (ACCOUNTS * 1000L));
 			}
 		}
+	}
+
+	/**
+	 * The workload's counts at one instant.
+	 *
+	 * @param at when they were taken
+	 * @param success queries that succeeded until then
+	 * @param failure queries that failed until then
+	 */
+	public record Sample(Instant at, long success, long failure) {
 	}
 
 }

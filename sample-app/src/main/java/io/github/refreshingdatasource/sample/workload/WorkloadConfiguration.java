@@ -1,5 +1,7 @@
 package io.github.refreshingdatasource.sample.workload;
 
+import java.time.Clock;
+
 import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,7 +21,8 @@ class WorkloadConfiguration {
 
 	@Bean
 	Workload workload(DataSource dataSource, MeterRegistry registry, WorkloadProperties properties) {
-		return new Workload(dataSource, registry, properties.getThreads(), properties.getPause());
+		return new Workload(dataSource, registry, properties.getThreads(), properties.getPause(),
+				Clock.systemUTC());
 	}
 
 }
