@@ -122,9 +122,11 @@ class SampleApplicationTests {
 		assertThat(this.workload.failures()).isZero();
 		assertThat(this.workload.successes()).isGreaterThan(successesBefore + 50);
 		// on-rotation: evict, so the pool really logs in with each new credential.
-		String currentRole = this.issuer.status().role();
-		await("pool logged in as " + currentRole).atMost(TIMEOUT)
-			.until(() -> sessionRoles().stream().allMatch(currentRole::equals) && !sessionRoles().isEmpty());
+		await("pool logged in as the current role").atMost(TIMEOUT).until(() -> {
+			List<String> roles = sessionRoles();
+			String current = this.issuer.status().role();
+			return !roles.isEmpty() && roles.stream().allMatch((role) -> role.equals(current));
+		});
 		JsonNode status = this.client.get("/demo/status").json();
 		assertThat(status.at("/workload/failure").asLong()).isZero();
 		assertThat(status.at("/workload/success").asLong()).isPositive();
