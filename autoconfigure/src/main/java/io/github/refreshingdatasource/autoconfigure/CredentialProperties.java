@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.refreshingdatasource.credentials.RefreshMode;
 import io.github.refreshingdatasource.credentials.RefreshSettings;
 import org.jspecify.annotations.Nullable;
 
@@ -309,6 +310,14 @@ public class CredentialProperties {
 	public static class Refresh {
 
 		/**
+		 * When a still-valid credential is refreshed: 'background' refreshes ahead of expiry
+		 * on a scheduler thread; 'lazy' refreshes when a new connection finds the credential
+		 * inside the refresh margin, with no scheduler thread, for serverless and
+		 * scale-to-zero containers whose CPU is throttled between requests.
+		 */
+		private RefreshMode mode = RefreshMode.BACKGROUND;
+
+		/**
 		 * Time before expiry at which a credential living less than an hour is refreshed
 		 * (never before half its lifetime has passed). Credentials living an hour or more
 		 * are refreshed at half their lifetime.
@@ -340,6 +349,16 @@ public class CredentialProperties {
 		private Duration minInterval = Duration.ofSeconds(1);
 
 		private final Retry retry = new Retry();
+
+		private final Lockout lockout = new Lockout();
+
+		public RefreshMode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(RefreshMode mode) {
+			this.mode = mode;
+		}
 
 		public Duration getBeforeExpiry() {
 			return this.beforeExpiry;
@@ -385,10 +404,18 @@ public class CredentialProperties {
 			return this.retry;
 		}
 
+		public Lockout getLockout() {
+			return this.lockout;
+		}
+
 		RefreshSettings toSettings() {
 			return new RefreshSettings(this.beforeExpiry, this.jitter, this.fetchTimeout, this.defaultLifetime,
-					this.minInterval, new RefreshSettings.Retry(this.retry.maxAttempts, this.retry.initialInterval,
-							this.retry.multiplier, this.retry.maxInterval));
+					this.minInterval,
+					new RefreshSettings.Retry(this.retry.maxAttempts, this.retry.initialInterval, this.retry.multiplier,
+							this.retry.maxInterval),
+					new RefreshSettings.Lockout(this.lockout.maxConsecutiveRejections, this.lockout.pause,
+							this.lockout.maxPause),
+					this.mode);
 		}
 
 	}
@@ -450,6 +477,55 @@ public class CredentialProperties {
 
 		public void setMaxInterval(Duration maxInterval) {
 			this.maxInterval = maxInterval;
+		}
+
+	}
+
+	/**
+	 * The account-lockout guard: pauses logins after repeated rejections, so a pool does not
+	 * lock the account by retrying a rejected password.
+	 */
+	public static class Lockout {
+
+		/**
+		 * Rejected logins in a row, with credentials that never logged in, after which no
+		 * credential is handed to the pool for a pause (so no login reaches the database).
+		 * Each further rejection starts the next pause. 0 turns the guard off.
+		 */
+		private int maxConsecutiveRejections = 3;
+
+		/**
+		 * The first pause. Each further pause in the same run of rejections doubles it.
+		 */
+		private Duration pause = Duration.ofSeconds(30);
+
+		/**
+		 * The longest pause.
+		 */
+		private Duration maxPause = Duration.ofMinutes(5);
+
+		public int getMaxConsecutiveRejections() {
+			return this.maxConsecutiveRejections;
+		}
+
+		public void setMaxConsecutiveRejections(int maxConsecutiveRejections) {
+			this.maxConsecutiveRejections = maxConsecutiveRejections;
+		}
+
+		public Duration getPause() {
+			return this.pause;
+		}
+
+		public void setPause(Duration pause) {
+			this.pause = pause;
+		}
+
+		public Duration getMaxPause() {
+			return this.maxPause;
+		}
+
+		public void setMaxPause(Duration maxPause) {
+			this.maxPause = maxPause;
 		}
 
 	}

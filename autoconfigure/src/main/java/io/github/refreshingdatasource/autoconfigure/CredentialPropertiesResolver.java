@@ -1,8 +1,13 @@
 package io.github.refreshingdatasource.autoconfigure;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
 import org.springframework.core.env.Environment;
 
 /**
@@ -19,17 +24,44 @@ final class CredentialPropertiesResolver {
 
 	private final Binder binder;
 
+	private final Iterable<ConfigurationPropertySource> sources;
+
 	CredentialPropertiesResolver(Environment environment) {
 		this.binder = Binder.get(environment);
+		this.sources = ConfigurationPropertySources.get(environment);
 	}
 
 	CredentialProperties resolve(String dataSourceName) {
 		CredentialProperties properties = this.binder.bind(PREFIX, Bindable.of(CredentialProperties.class))
 			.orElseGet(CredentialProperties::new);
-		// Bean names such as 'reportingDataSource' are not uniform property names: adapt them.
-		this.binder.bind(DATASOURCES.append(ConfigurationPropertyName.adapt(dataSourceName, '.')),
-				Bindable.ofInstance(properties));
+		this.binder.bind(overridesOf(dataSourceName), Bindable.ofInstance(properties));
 		return properties;
+	}
+
+	/**
+	 * Whether any {@code refreshing.datasource.datasources.<bean-name>.*} property is set:
+	 * the application asked for this DataSource by name.
+	 */
+	boolean hasOverrides(String dataSourceName) {
+		ConfigurationPropertyName name = overridesOf(dataSourceName);
+		for (ConfigurationPropertySource source : this.sources) {
+			if (source.containsDescendantOf(name) == ConfigurationPropertyState.PRESENT) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * The username set for one DataSource by name, if any, ignoring the top-level one.
+	 */
+	@Nullable String usernameOverride(String dataSourceName) {
+		return this.binder.bind(overridesOf(dataSourceName).append("username"), Bindable.of(String.class)).orElse(null);
+	}
+
+	// Bean names such as 'reportingDataSource' are not uniform property names: adapt them.
+	private static ConfigurationPropertyName overridesOf(String dataSourceName) {
+		return DATASOURCES.append(ConfigurationPropertyName.adapt(dataSourceName, '.'));
 	}
 
 	/**

@@ -3,6 +3,7 @@ package io.github.refreshingdatasource.autoconfigure;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.refreshingdatasource.credentials.CredentialCacheListener;
 import io.github.refreshingdatasource.credentials.CredentialCacheRegistry;
+import io.github.refreshingdatasource.credentials.CredentialFetchInterceptor;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -35,8 +36,8 @@ public final class RefreshingDataSourceAutoConfiguration {
 	@Bean
 	static RefreshingDataSourceBeanPostProcessor refreshingDataSourceBeanPostProcessor(Environment environment,
 			ObjectProvider<CredentialCacheRegistry> registry, ObjectProvider<CredentialProviderFactory> factories,
-			ObjectProvider<CredentialCacheListener> listeners) {
-		return new RefreshingDataSourceBeanPostProcessor(environment, registry, factories, listeners);
+			ObjectProvider<CredentialCacheListener> listeners, ObjectProvider<CredentialFetchInterceptor> fetchInterceptors) {
+		return new RefreshingDataSourceBeanPostProcessor(environment, registry, factories, listeners, fetchInterceptors);
 	}
 
 }

@@ -12,25 +12,33 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.github.refreshingdatasource.credentials.CredentialCache;
 import io.github.refreshingdatasource.credentials.CredentialCacheListener;
 import io.github.refreshingdatasource.credentials.CredentialCacheRegistry;
+import io.github.refreshingdatasource.credentials.CredentialFetchInterceptor;
 import io.github.refreshingdatasource.credentials.CredentialProvider;
 import io.github.refreshingdatasource.jdbc.HikariCredentialBinding;
+import io.github.refreshingdatasource.jdbc.UnpooledCredentialBinding;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.jdbc.datasource.AbstractDriverBasedDataSource;
 
 /**
  * Binds every {@link DataSource} bean to a {@link CredentialCache}, once it is fully
  * configured (after Spring Boot's own connection-details post-processing) and before its
  * pool starts. DataSources behind proxies are reached through
  * {@link DataSource#unwrap(Class)}; a DataSource that is not HikariCP fails startup unless
- * it is excluded.
+ * it is excluded. The {@code dataSource} bean is left alone when a service connection
+ * (Docker Compose, Testcontainers) supplies its username and password, unless a per-bean
+ * setting names it.
  */
-final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, Ordered {
+final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, BeanFactoryAware, Ordered {
 
 	private static final Log logger = LogFactory.getLog(RefreshingDataSourceBeanPostProcessor.class);
 
@@ -42,16 +50,32 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 
 	private final ObjectProvider<CredentialCacheListener> listeners;
 
+	private final ObjectProvider<CredentialFetchInterceptor> fetchInterceptors;
+
 	private final Set<HikariDataSource> bound = Collections.newSetFromMap(new IdentityHashMap<>());
+
+	/** Every DataSource bean seen, bound or not: a migration tool that uses one is left to it. */
+	private final Set<DataSource> beans = Collections.newSetFromMap(new IdentityHashMap<>());
+
+	private final Set<DataSource> migrationDataSources = Collections.newSetFromMap(new IdentityHashMap<>());
 
 	private @Nullable CredentialPropertiesResolver resolver;
 
+	private @Nullable ListableBeanFactory beanFactory;
+
 	RefreshingDataSourceBeanPostProcessor(Environment environment, ObjectProvider<CredentialCacheRegistry> registry,
-			ObjectProvider<CredentialProviderFactory> factories, ObjectProvider<CredentialCacheListener> listeners) {
+			ObjectProvider<CredentialProviderFactory> factories, ObjectProvider<CredentialCacheListener> listeners,
+			ObjectProvider<CredentialFetchInterceptor> fetchInterceptors) {
 		this.environment = environment;
 		this.registry = registry;
 		this.factories = factories;
 		this.listeners = listeners;
+		this.fetchInterceptors = fetchInterceptors;
+	}
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		this.beanFactory = (beanFactory instanceof ListableBeanFactory listable) ? listable : null;
 	}
 
 	@Override
@@ -68,26 +92,30 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 	}
 
 	private synchronized void bind(DataSource dataSource, String beanName) {
+		this.beans.add(dataSource);
 		CredentialProperties properties = resolver().resolve(beanName);
 		if (!properties.isEnabled()) {
 			logger.debug("DataSource '" + beanName + "' is excluded from credential refresh");
+			return;
+		}
+		String serviceConnection = (this.beanFactory != null)
+				? ServiceConnections.credentialsSupplier(this.beanFactory, beanName) : null;
+		if (serviceConnection != null && !resolver().hasOverrides(beanName)) {
+			logger.info("DataSource '" + beanName + "' logs in with the username and password of a service connection ("
+					+ serviceConnection + "); rotating credentials leave it alone. Set "
+					+ CredentialPropertiesResolver.prefixOf(beanName) + ".enabled=true to bind it anyway.");
 			return;
 		}
 		HikariDataSource hikari = unwrapHikari(dataSource, beanName);
 		if (!this.bound.add(hikari)) {
 			return;
 		}
-		ProviderType type = properties.getProvider().getType();
-		if (type == null) {
-			type = ProviderType.BEAN;
-		}
-		CredentialProvider provider = factory(type, beanName).create(beanName, properties);
+		ProviderType type = typeOf(properties);
 		String defaultUsername = (properties.getUsername() != null) ? properties.getUsername() : hikari.getUsername();
-		CredentialCache cache = new CredentialCache(beanName, type.value(), provider, defaultUsername,
-				properties.getRefresh().toSettings());
-		this.listeners.orderedStream().forEach(cache::addListener);
+		CredentialCache cache = createCache(beanName, type, properties, defaultUsername);
 		try {
-			HikariCredentialBinding.bind(hikari, cache, properties.getOnRotation() == OnRotation.EVICT);
+			HikariCredentialBinding.bind(hikari, cache, properties.getOnRotation() == OnRotation.EVICT,
+					credentialSource(type, properties));
 		}
 		catch (IllegalStateException ex) {
 			cache.close();
@@ -102,6 +130,103 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		this.registry.getObject().register(cache);
 		cache.start();
 		logger.info("DataSource '" + beanName + "' bound to rotating credentials from provider " + type.value());
+	}
+
+	/** The first interceptor (highest precedence) wraps the second, which wraps the call. */
+	private static CredentialFetchInterceptor nest(CredentialFetchInterceptor outer, CredentialFetchInterceptor inner) {
+		return (cache, cause, provider) -> outer.intercept(cache, cause,
+				() -> inner.intercept(cache, cause, provider));
+	}
+
+	/**
+	 * Bind a DataSource that is not a bean: the one Flyway or Liquibase builds from
+	 * {@code spring.flyway.url/user} or {@code spring.liquibase.url/user} for migrations. It
+	 * gets its own cache, registered and configured under the given name
+	 * ({@code refreshing.datasource.datasources.<name>.*}). Its username is, in this order,
+	 * the per-name {@code username}, the one the DataSource was built with (
+	 * {@code spring.flyway.user}), the top-level {@code refreshing.datasource.username}; a
+	 * username from the provider wins over all of them.
+	 * @param dataSource the DataSource the migration tool was configured with
+	 * @param name the name of its cache and settings, e.g. {@code flyway}
+	 * @param serviceConnection the type of the service connection that supplied its
+	 * username and password, if one did
+	 * @return the DataSource to migrate through: the given one when it is a DataSource bean
+	 * (bound as such), a pool, excluded, or from a service connection; otherwise one that logs
+	 * in with the cache's credential
+	 */
+	synchronized DataSource bindMigrationDataSource(DataSource dataSource, String name,
+			@Nullable String serviceConnection) {
+		if (this.beans.contains(dataSource) || this.migrationDataSources.contains(dataSource)
+				|| isHikari(dataSource)) {
+			return dataSource;
+		}
+		CredentialProperties properties = resolver().resolve(name);
+		if (!properties.isEnabled()) {
+			logger.debug("Migration DataSource '" + name + "' is excluded from credential refresh");
+			return dataSource;
+		}
+		if (serviceConnection != null && !resolver().hasOverrides(name)) {
+			logger.info("Migration DataSource '" + name + "' logs in with the username and password of a service "
+					+ "connection (" + serviceConnection + "); rotating credentials leave it alone. Set "
+					+ CredentialPropertiesResolver.prefixOf(name) + ".enabled=true to bind it anyway.");
+			return dataSource;
+		}
+		String username = resolver().usernameOverride(name);
+		if (username == null && dataSource instanceof AbstractDriverBasedDataSource driverBased) {
+			username = driverBased.getUsername();
+		}
+		if (username == null) {
+			username = properties.getUsername();
+		}
+		ProviderType type = typeOf(properties);
+		CredentialCache cache = createCache(name, type, properties, username);
+		DataSource bound = UnpooledCredentialBinding.bind(dataSource, cache, credentialSource(type, properties));
+		this.migrationDataSources.add(bound);
+		this.registry.getObject().register(cache);
+		cache.start();
+		logger.info("Migration DataSource '" + name + "' bound to rotating credentials from provider " + type.value()
+				+ " (default user " + username + ")");
+		return bound;
+	}
+
+	private static ProviderType typeOf(CredentialProperties properties) {
+		ProviderType type = properties.getProvider().getType();
+		return (type != null) ? type : ProviderType.BEAN;
+	}
+
+	private CredentialCache createCache(String name, ProviderType type, CredentialProperties properties,
+			@Nullable String defaultUsername) {
+		CredentialProvider provider = factory(type, name).create(name, properties);
+		CredentialCache cache = new CredentialCache(name, type.value(), provider, defaultUsername,
+				properties.getRefresh().toSettings());
+		this.listeners.orderedStream().forEach(cache::addListener);
+		this.fetchInterceptors.orderedStream().reduce(RefreshingDataSourceBeanPostProcessor::nest)
+			.ifPresent(cache::setFetchInterceptor);
+		return cache;
+	}
+
+	private static boolean isHikari(DataSource dataSource) {
+		try {
+			return dataSource.isWrapperFor(HikariDataSource.class);
+		}
+		catch (SQLException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * Where the provider gets credentials, for the likely fix of a rejected login: the file,
+	 * the program (without its arguments, which may carry anything), the bean.
+	 */
+	private static @Nullable String credentialSource(ProviderType type, CredentialProperties properties) {
+		CredentialProperties.Provider provider = properties.getProvider();
+		return switch (type) {
+			case FILE -> (provider.getFile().getPath() != null)
+					? provider.getFile().getPath().toAbsolutePath().toString() : null;
+			case COMMAND -> provider.getCommand().getCommand().isEmpty() ? null : provider.getCommand().getCommand().get(0);
+			case BEAN -> provider.getBean().getName();
+			default -> null;
+		};
 	}
 
 	private CredentialProviderFactory factory(ProviderType type, String beanName) {

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,6 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.commons.logging.Log;
@@ -35,14 +37,18 @@ import org.springframework.util.Assert;
 /**
  * Keeps one valid credential for one DataSource.
  * <p>
- * {@link #get()} is the hot path: while the cached credential is valid it is one volatile
- * read and one clock read, no lock and no call. Fetching happens on the cache's own thread:
- * ahead of expiry on a schedule, when the source announces a change, when the database
- * rejects the credential, or when a connection finds no valid credential. Any number of
+ * {@link #get()} is the hot path: while the cached credential is valid it is two volatile
+ * reads and one clock read, no lock and no call. Fetching happens on the cache's own
+ * threads: ahead of expiry (on a schedule in {@link RefreshMode#BACKGROUND background} mode,
+ * on the first {@code get()} inside the refresh margin in {@link RefreshMode#LAZY lazy}
+ * mode), when the source announces a change, when the database rejects the credential, or
+ * when a connection finds no valid credential. Any number of
  * callers that need a fetch share the one in flight. Each provider call is cut off after
  * the fetch timeout and retried with exponential backoff; while refreshes fail, the
  * still-valid credential is served, and only once it has expired does a caller get a
- * {@link CredentialUnavailableException}.
+ * {@link CredentialUnavailableException}. When the database keeps rejecting fresh
+ * credentials, the {@link RefreshSettings.Lockout lockout guard} pauses logins so the
+ * account is not locked.
  */
 public final class CredentialCache implements AutoCloseable {
 
@@ -70,7 +76,10 @@ public final class CredentialCache implements AutoCloseable {
 
 	private final List<CredentialCacheListener> listeners = new CopyOnWriteArrayList<>();
 
-	private final ScheduledExecutorService refresher;
+	private volatile CredentialFetchInterceptor fetchInterceptor = (cache, cause, provider) -> provider.fetch();
+
+	/** Runs refreshes and the schedule in background mode; {@code null} in lazy mode. */
+	private final @Nullable ScheduledExecutorService refresher;
 
 	private final ExecutorService fetcher;
 
@@ -78,9 +87,18 @@ public final class CredentialCache implements AutoCloseable {
 
 	private final AtomicReference<@Nullable CompletableFuture<DbCredential>> inFlight = new AtomicReference<>();
 
+	/**
+	 * Lazy mode: when (epoch millis) the first {@code get()} starts a refresh. Stays at
+	 * {@code Long.MAX_VALUE} in background mode, so the hot path never starts one.
+	 */
+	private final AtomicLong lazyRefreshAt = new AtomicLong(Long.MAX_VALUE);
+
 	private final Object stateLock = new Object();
 
 	private volatile @Nullable Current current;
+
+	/** The credential served before the current one, known only to {@link #redact(String)}. */
+	private volatile @Nullable DbCredential previousCredential;
 
 	private volatile @Nullable Failure lastFailure;
 
@@ -96,6 +114,21 @@ public final class CredentialCache implements AutoCloseable {
 	private long rejectedRefetchBackoffMillis;
 
 	private long rejectedRefetchNotBefore;
+
+	/** The current credential once a login with it succeeded; rejections of others count. */
+	private volatile @Nullable Current confirmed;
+
+	/** Rejected logins in a row with credentials that never logged in; written under the lock. */
+	private volatile int consecutiveRejections;
+
+	/** Pauses taken in the current run of rejections. */
+	private int pausesInARow;
+
+	/** Until when (epoch millis) no credential is handed out; 0 when no pause was taken. */
+	private volatile long pausedUntil;
+
+	/** Why the database rejected the last login, for callers turned away during a pause. */
+	private volatile @Nullable Throwable lastRejection;
 
 	private AutoCloseable watch = () -> {
 	};
@@ -128,7 +161,9 @@ public final class CredentialCache implements AutoCloseable {
 		this.settings = settings;
 		this.clock = clock;
 		this.rejectedRefetchBackoffMillis = settings.retry().initialInterval().toMillis();
-		this.refresher = Executors.newSingleThreadScheduledExecutor(daemonThreads("refreshing-datasource-" + dataSourceName));
+		this.refresher = (settings.mode() == RefreshMode.BACKGROUND)
+				? Executors.newSingleThreadScheduledExecutor(daemonThreads("refreshing-datasource-" + dataSourceName))
+				: null;
 		this.fetcher = Executors.newCachedThreadPool(daemonThreads("refreshing-datasource-" + dataSourceName + "-fetch"));
 		this.retryTemplate = createRetryTemplate(settings.retry());
 	}
@@ -175,6 +210,15 @@ public final class CredentialCache implements AutoCloseable {
 	}
 
 	/**
+	 * Wrap every provider call from now on; set it before {@link #start()} to see them all.
+	 * @param fetchInterceptor the interceptor
+	 */
+	public void setFetchInterceptor(CredentialFetchInterceptor fetchInterceptor) {
+		Assert.notNull(fetchInterceptor, "fetchInterceptor must not be null");
+		this.fetchInterceptor = fetchInterceptor;
+	}
+
+	/**
 	 * Start watching the source for changes and fetch the first credential in the
 	 * background.
 	 */
@@ -191,13 +235,23 @@ public final class CredentialCache implements AutoCloseable {
 	 */
 	public DbCredential get() throws CredentialUnavailableException {
 		Current current = this.current;
-		if (current != null && this.clock.millis() < current.usableUntil) {
-			return current.credential;
+		if (current != null) {
+			long now = this.clock.millis();
+			if (now < current.usableUntil) {
+				long refreshAt = this.lazyRefreshAt.get();
+				if (now >= refreshAt && this.lazyRefreshAt.compareAndSet(refreshAt, Long.MAX_VALUE)) {
+					// Lazy mode, inside the refresh margin: this caller starts the refresh (or
+					// joins the one in flight) and, like every other, keeps the valid credential.
+					refresh(RefreshCause.SCHEDULED);
+				}
+				return current.credential;
+			}
 		}
 		return awaitFetch(current);
 	}
 
 	private DbCredential awaitFetch(@Nullable Current current) throws CredentialUnavailableException {
+		checkNotPaused();
 		CompletableFuture<DbCredential> fetch = this.inFlight.get();
 		if (fetch == null) {
 			// A fetch may have completed since get() read the credential; it is the one
@@ -216,7 +270,10 @@ public final class CredentialCache implements AutoCloseable {
 					: (current.rejected ? RefreshCause.REJECTED : RefreshCause.EXPIRED));
 		}
 		try {
-			return fetch.get(this.settings.fetchTimeout().toMillis(), TimeUnit.MILLISECONDS);
+			DbCredential fetched = fetch.get(this.settings.fetchTimeout().toMillis(), TimeUnit.MILLISECONDS);
+			// A pause that began while waiting, or a fetch that returned the rejected credential.
+			checkNotPaused();
+			return fetched;
 		}
 		catch (TimeoutException ex) {
 			Failure failure = this.lastFailure;
@@ -236,9 +293,19 @@ public final class CredentialCache implements AutoCloseable {
 		}
 	}
 
+	private void checkNotPaused() throws CredentialUnavailableException {
+		long until = this.pausedUntil;
+		if (until != 0 && this.clock.millis() < until) {
+			Throwable rejection = this.lastRejection;
+			throw unavailable("logins paused until " + Instant.ofEpochMilli(until) + " after "
+					+ this.consecutiveRejections + " rejected logins in a row, so the account is not locked out",
+					(rejection != null) ? rejection : new IllegalStateException("the database rejected the credential"));
+		}
+	}
+
 	private CredentialUnavailableException unavailable(String reason, Throwable cause) {
 		return new CredentialUnavailableException(this.dataSourceName, this.providerType,
-				reason + ": " + describe(cause), cause);
+				redact(reason + ": " + describe(cause)), cause);
 	}
 
 	/**
@@ -247,6 +314,13 @@ public final class CredentialCache implements AutoCloseable {
 	 * failure of the last attempt
 	 */
 	public CompletableFuture<DbCredential> refresh() {
+		boolean paused;
+		synchronized (this.stateLock) {
+			paused = resetLockoutGuard();
+		}
+		if (paused) {
+			logger.info(this.dataSourceName + " (provider " + this.providerType + "): manual refresh; logins resume");
+		}
 		return refresh(RefreshCause.MANUAL);
 	}
 
@@ -259,7 +333,7 @@ public final class CredentialCache implements AutoCloseable {
 			CompletableFuture<DbCredential> created = new CompletableFuture<>();
 			if (this.inFlight.compareAndSet(null, created)) {
 				try {
-					this.refresher.execute(() -> runRefresh(created, cause));
+					((this.refresher != null) ? this.refresher : this.fetcher).execute(() -> runRefresh(created, cause));
 				}
 				catch (RejectedExecutionException ex) {
 					this.inFlight.compareAndSet(created, null);
@@ -277,21 +351,95 @@ public final class CredentialCache implements AutoCloseable {
 	 * @param rejected the credential the database rejected
 	 */
 	public void invalidate(DbCredential rejected) {
+		invalidate(rejected, null);
+	}
+
+	/**
+	 * Tell the cache that the database rejected a login with the given credential. When it
+	 * is the cached one, it is dropped and a new one fetched at once; when the source keeps
+	 * returning the same rejected credential, these forced fetches back off. Rejections of
+	 * credentials that never logged in count towards the lockout guard: after
+	 * {@link RefreshSettings.Lockout#maxConsecutiveRejections()} in a row, no credential is
+	 * handed out for a pause.
+	 * @param rejected the credential the database rejected
+	 * @param reason what the database said, shown to callers turned away during a pause
+	 */
+	public void invalidate(DbCredential rejected, @Nullable Throwable reason) {
 		this.listeners.forEach((listener) -> listener.credentialRejected(this, rejected));
+		long pause = 0;
 		synchronized (this.stateLock) {
 			Current current = this.current;
 			if (current == null || current.rejected || !current.credential.sameLogin(rejected)) {
 				return;
 			}
-			if (rejected.sameLogin(this.lastRejected) && this.clock.millis() < this.rejectedRefetchNotBefore) {
+			long now = this.clock.millis();
+			if (reason != null) {
+				this.lastRejection = reason;
+			}
+			RefreshSettings.Lockout lockout = this.settings.lockout();
+			// A credential that has logged in before was revoked; the re-fetch fixes that.
+			// One that never did may be wrong at the source, and trying it again risks a lockout.
+			if (this.confirmed != current && lockout.enabled()
+					&& ++this.consecutiveRejections >= lockout.maxConsecutiveRejections()) {
+				pause = lockout.pauseMillis(this.pausesInARow++);
+				this.pausedUntil = now + pause;
+			}
+			else if (rejected.sameLogin(this.lastRejected) && now < this.rejectedRefetchNotBefore) {
 				return;
 			}
 			this.lastRejected = current.credential;
 			this.current = current.markRejected();
 		}
+		if (pause > 0) {
+			logger.warn(this.dataSourceName + " (provider " + this.providerType + "): the database rejected "
+					+ this.consecutiveRejections + " logins in a row with credentials that never logged in (last: user "
+					+ rejected.username() + ", credential " + rejected.fingerprint() + "); to keep the account from "
+					+ "being locked, no login is attempted until " + Instant.ofEpochMilli(this.pausedUntil) + " (pause "
+					+ Duration.ofMillis(pause) + ", then one try). A new credential from the source, a successful "
+					+ "login or a manual refresh ends the pause.");
+			return;
+		}
 		logger.debug(this.dataSourceName + ": database rejected credential " + rejected.fingerprint()
 				+ ", fetching a new one");
 		refresh(RefreshCause.REJECTED);
+	}
+
+	/**
+	 * Tell the cache that the database accepted a login. The first success of the current
+	 * credential marks it as working, so a later rejection of it is taken for a revocation,
+	 * and ends a run of rejections (and any pause) of the lockout guard.
+	 * @param username the username of the login
+	 * @param secret the secret of the login
+	 */
+	public void loginSucceeded(@Nullable String username, String secret) {
+		Current current = this.current;
+		if (current == null || this.confirmed == current || current.rejected
+				|| !Objects.equals(current.credential.username(), username) || !current.credential.sameSecret(secret)) {
+			return;
+		}
+		this.confirmed = current;
+		if (this.consecutiveRejections != 0) {
+			boolean paused;
+			synchronized (this.stateLock) {
+				paused = resetLockoutGuard();
+			}
+			if (paused) {
+				logger.info(this.dataSourceName + " (provider " + this.providerType + "): login succeeded; logins resume");
+			}
+		}
+	}
+
+	/**
+	 * End a run of rejections. Called with the state lock held.
+	 * @return whether a pause had been taken in it
+	 */
+	private boolean resetLockoutGuard() {
+		boolean paused = this.pausesInARow > 0;
+		this.consecutiveRejections = 0;
+		this.pausesInARow = 0;
+		this.pausedUntil = 0;
+		this.lastRejection = null;
+		return paused;
 	}
 
 	/**
@@ -311,6 +459,26 @@ public final class CredentialCache implements AutoCloseable {
 				(failure != null) ? failure.cause : null, (failure != null) ? failure.at : null, this.lastSuccessAt);
 	}
 
+	/**
+	 * Replace every occurrence of a secret this cache knows (the served credential's and
+	 * the one served before it) with {@code ******}, so a provider's failure message can be
+	 * shown to operators.
+	 * @param text the text, such as an exception message
+	 * @return the text without those secrets
+	 */
+	public String redact(String text) {
+		Current current = this.current;
+		DbCredential previous = this.previousCredential;
+		String redacted = text;
+		if (current != null) {
+			redacted = redacted.replace(current.credential.secret(), "******");
+		}
+		if (previous != null) {
+			redacted = redacted.replace(previous.secret(), "******");
+		}
+		return redacted;
+	}
+
 	private void runRefresh(CompletableFuture<DbCredential> result, RefreshCause cause) {
 		long started = System.nanoTime();
 		try {
@@ -318,7 +486,7 @@ public final class CredentialCache implements AutoCloseable {
 
 				@Override
 				public DbCredential execute() throws Throwable {
-					return fetchOnce();
+					return fetchOnce(cause);
 				}
 
 				@Override
@@ -352,8 +520,9 @@ public final class CredentialCache implements AutoCloseable {
 		return ex;
 	}
 
-	private DbCredential fetchOnce() throws Throwable {
-		Future<DbCredential> attempt = this.fetcher.submit(this.provider::fetch);
+	private DbCredential fetchOnce(RefreshCause cause) throws Throwable {
+		CredentialFetchInterceptor interceptor = this.fetchInterceptor;
+		Future<DbCredential> attempt = this.fetcher.submit(() -> interceptor.intercept(this, cause, this.provider));
 		DbCredential fetched;
 		try {
 			fetched = attempt.get(this.settings.fetchTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -388,20 +557,31 @@ public final class CredentialCache implements AutoCloseable {
 		boolean rotated;
 		boolean unchangedAfterRejection;
 		boolean recovered;
+		boolean resumed = false;
+		boolean firstUnchanged = false;
 		Current accepted;
 		synchronized (this.stateLock) {
 			recovered = this.lastFailure != null;
 			Current previous = this.current;
 			boolean sameAsPrevious = previous != null && previous.credential.sameLogin(fetched);
 			rotated = previous != null && !sameAsPrevious;
+			if (rotated) {
+				this.previousCredential = previous.credential;
+			}
 			// Keep a clamped expiry across refreshes of the same credential only while it
 			// lasts; once passed, a fetch that still returns it clamps it afresh.
 			Instant effectiveExpiry = (sameAsPrevious && previous.effectiveExpiry != null
 					&& previous.effectiveExpiry.isAfter(now) && sameExpiry(previous.credential, fetched))
 							? previous.effectiveExpiry : effectiveExpiry(fetched, now);
-			accepted = new Current(fetched, effectiveExpiry, now, false);
 			unchangedAfterRejection = fetched.sameLogin(this.lastRejected);
+			// During a pause the source's word changes nothing unless it is a new credential.
+			accepted = new Current(fetched, effectiveExpiry, now,
+					unchangedAfterRejection && now.toEpochMilli() < this.pausedUntil);
+			if (sameAsPrevious && this.confirmed == previous && !previous.rejected) {
+				this.confirmed = accepted;
+			}
 			if (unchangedAfterRejection) {
+				firstUnchanged = this.rejectedRefetchBackoffMillis == this.settings.retry().initialInterval().toMillis();
 				this.rejectedRefetchNotBefore = now.toEpochMilli() + this.rejectedRefetchBackoffMillis;
 				this.rejectedRefetchBackoffMillis = Math.min(this.rejectedRefetchBackoffMillis * 2,
 						this.settings.retry().maxInterval().toMillis());
@@ -409,16 +589,31 @@ public final class CredentialCache implements AutoCloseable {
 			else {
 				this.lastRejected = null;
 				this.rejectedRefetchBackoffMillis = this.settings.retry().initialInterval().toMillis();
+				// The source changed while logins were paused: it may have been fixed. A new
+				// credential fetched because of a rejection, or after a pause, continues the run.
+				if (now.toEpochMilli() < this.pausedUntil) {
+					resumed = resetLockoutGuard();
+				}
 			}
 			this.current = accepted;
 			this.lastFailure = null;
 			this.lastSuccessAt = now;
 			scheduleNext(RefreshCause.SCHEDULED, refreshDelay(accepted, now.toEpochMilli()));
 		}
+		if (resumed) {
+			logger.info(this.dataSourceName + " (provider " + this.providerType + "): new credential "
+					+ fetched.fingerprint() + " from the source; logins resume");
+		}
 		if (unchangedAfterRejection) {
-			logger.warn(this.dataSourceName + " (provider " + this.providerType + "): the database rejected credential "
-					+ fetched.fingerprint() + " and the source still returns it; next forced re-fetch not before "
-					+ Instant.ofEpochMilli(this.rejectedRefetchNotBefore));
+			String message = this.dataSourceName + " (provider " + this.providerType + "): the database rejected "
+					+ "credential " + fetched.fingerprint() + " and the source still returns it; next forced re-fetch "
+					+ "not before " + Instant.ofEpochMilli(this.rejectedRefetchNotBefore);
+			if (firstUnchanged) {
+				logger.warn(message);
+			}
+			else if (logger.isDebugEnabled()) {
+				logger.debug(message);
+			}
 		}
 		else if (rotated || recovered || cause == RefreshCause.STARTUP) {
 			logger.info(this.dataSourceName + " (provider " + this.providerType + "): serving credential "
@@ -497,7 +692,7 @@ public final class CredentialCache implements AutoCloseable {
 		Current current = this.current;
 		boolean valid = current != null && now < current.usableUntil;
 		String message = this.dataSourceName + " (provider " + this.providerType + "): refresh (" + cause.tagValue()
-				+ ") failed after " + this.settings.retry().maxAttempts() + " attempt(s): " + describe(failure) + "; "
+				+ ") failed after " + this.settings.retry().maxAttempts() + " attempt(s): " + redact(describe(failure)) + "; "
 				+ (valid ? "serving credential " + current.credential.fingerprint() + " until it expires at "
 						+ current.effectiveExpiry : "no valid credential")
 				+ ", next attempt at " + this.nextRefreshAt;
@@ -520,6 +715,10 @@ public final class CredentialCache implements AutoCloseable {
 			this.nextRefresh.cancel(false);
 		}
 		this.nextRefreshAt = this.clock.instant().plusMillis(delayMillis);
+		if (this.refresher == null) {
+			this.lazyRefreshAt.set(this.clock.millis() + delayMillis);
+			return;
+		}
 		try {
 			this.nextRefresh = this.refresher.schedule(() -> refresh(cause), delayMillis, TimeUnit.MILLISECONDS);
 		}
@@ -548,6 +747,7 @@ public final class CredentialCache implements AutoCloseable {
 				this.nextRefresh.cancel(false);
 			}
 			this.nextRefreshAt = null;
+			this.lazyRefreshAt.set(Long.MAX_VALUE);
 		}
 		try {
 			this.watch.close();
@@ -558,10 +758,14 @@ public final class CredentialCache implements AutoCloseable {
 		// Cancel before interrupting the fetch: once interrupted, it would complete the
 		// future with the InterruptedException first.
 		cancelInFlight();
-		this.refresher.shutdownNow();
+		if (this.refresher != null) {
+			this.refresher.shutdownNow();
+		}
 		this.fetcher.shutdownNow();
 		try {
-			this.refresher.awaitTermination(1, TimeUnit.SECONDS);
+			if (this.refresher != null) {
+				this.refresher.awaitTermination(1, TimeUnit.SECONDS);
+			}
 			this.fetcher.awaitTermination(1, TimeUnit.SECONDS);
 		}
 		catch (InterruptedException ex) {

@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 
@@ -16,16 +18,33 @@ public final class CredentialCacheRegistry implements AutoCloseable {
 
 	private final Map<String, CredentialCache> caches = Collections.synchronizedMap(new LinkedHashMap<>());
 
+	private final List<Consumer<CredentialCache>> registrationCallbacks = new CopyOnWriteArrayList<>();
+
 	/**
 	 * Register a cache under its DataSource name.
 	 * @param cache the cache
 	 * @throws IllegalStateException when a cache is already registered under that name
 	 */
 	public void register(CredentialCache cache) {
-		CredentialCache previous = this.caches.putIfAbsent(cache.getDataSourceName(), cache);
-		if (previous != null) {
-			throw new IllegalStateException("A credential cache is already registered for datasource '"
-					+ cache.getDataSourceName() + "'");
+		synchronized (this.caches) {
+			CredentialCache previous = this.caches.putIfAbsent(cache.getDataSourceName(), cache);
+			if (previous != null) {
+				throw new IllegalStateException("A credential cache is already registered for datasource '"
+						+ cache.getDataSourceName() + "'");
+			}
+			this.registrationCallbacks.forEach((callback) -> callback.accept(cache));
+		}
+	}
+
+	/**
+	 * Call the callback with every cache registered so far, then with every cache
+	 * registered from now on (a DataSource bean created late, say), each exactly once.
+	 * @param callback called under the registry's lock; must be quick
+	 */
+	public void whenRegistered(Consumer<CredentialCache> callback) {
+		synchronized (this.caches) {
+			this.caches.values().forEach(callback);
+			this.registrationCallbacks.add(callback);
 		}
 	}
 

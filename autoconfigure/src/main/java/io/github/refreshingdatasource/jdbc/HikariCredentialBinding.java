@@ -49,10 +49,27 @@ public final class HikariCredentialBinding {
 	 * then sealed)
 	 */
 	public static void bind(HikariDataSource dataSource, CredentialCache cache, boolean evictOnRotation) {
+		bind(dataSource, cache, evictOnRotation, null);
+	}
+
+	/**
+	 * Bind the cache to the pool.
+	 * @param dataSource a pool that has not started
+	 * @param cache the cache serving its credentials
+	 * @param evictOnRotation whether pooled connections are soft-evicted when a new
+	 * credential arrives
+	 * @param credentialSource where the provider gets credentials (a file path, a program, a
+	 * bean name), named in the likely fix of a rejected login; {@code null} when the provider
+	 * type says it all
+	 * @throws IllegalStateException when the pool has already started (its configuration is
+	 * then sealed)
+	 */
+	public static void bind(HikariDataSource dataSource, CredentialCache cache, boolean evictOnRotation,
+			@Nullable String credentialSource) {
 		if (dataSource.isRunning() || dataSource.isClosed()) {
 			throw new IllegalStateException("the pool has already started");
 		}
-		RejectionAwareDataSource connector = connectorFor(dataSource, cache);
+		RejectionAwareDataSource connector = connectorFor(dataSource, cache, credentialSource);
 		if (connector != null) {
 			dataSource.setDataSource(connector);
 		}
@@ -66,21 +83,22 @@ public final class HikariCredentialBinding {
 		}
 	}
 
-	private static @Nullable RejectionAwareDataSource connectorFor(HikariDataSource config, CredentialCache cache) {
+	private static @Nullable RejectionAwareDataSource connectorFor(HikariDataSource config, CredentialCache cache,
+			@Nullable String credentialSource) {
 		if (config.getDataSource() != null) {
-			return new RejectionAwareDataSource(config.getDataSource(), cache, false);
+			return new RejectionAwareDataSource(config.getDataSource(), cache, false, credentialSource);
 		}
 		if (config.getDataSourceClassName() != null) {
 			// Instantiated the way HikariCP would, so the pool can log in through the wrapper.
 			DataSource dataSource = UtilityElf.createInstance(config.getDataSourceClassName(), DataSource.class);
 			PropertyElf.setTargetFromProperties(dataSource, config.getDataSourceProperties());
-			return new RejectionAwareDataSource(dataSource, cache, false);
+			return new RejectionAwareDataSource(dataSource, cache, false, credentialSource);
 		}
 		if (config.getJdbcUrl() != null) {
 			SimpleDriverDataSource driverDataSource = new SimpleDriverDataSource(
 					driver(config.getJdbcUrl(), config.getDriverClassName()), config.getJdbcUrl());
 			driverDataSource.setConnectionProperties(config.getDataSourceProperties());
-			return new RejectionAwareDataSource(driverDataSource, cache, true);
+			return new RejectionAwareDataSource(driverDataSource, cache, true, credentialSource);
 		}
 		return null;
 	}

@@ -50,6 +50,46 @@ public final class LoginRejections {
 		return null;
 	}
 
+	/**
+	 * Say in words what a rejection means and what usually causes it, from its SQLState or
+	 * vendor code.
+	 * @param rejection an exception {@link #findRejection(Throwable)} returned
+	 * @return the code and its meaning, e.g. {@code SQLState 28P01 (password authentication
+	 * failed: ...)}
+	 */
+	public static String describe(SQLException rejection) {
+		String sqlState = rejection.getSQLState();
+		int code = rejection.getErrorCode();
+		String meaning;
+		if ("28P01".equals(sqlState)) {
+			meaning = "password authentication failed: the credential was revoked or the role is not mapped to this identity";
+		}
+		else if ("28000".equals(sqlState) && code == 0) {
+			meaning = "invalid authorization: the role may not log in (NOLOGIN), does not exist, or no pg_hba.conf "
+					+ "entry admits this user from this host";
+		}
+		else if (code == MYSQL_ACCESS_DENIED) {
+			meaning = "access denied: the password or token is wrong or expired, or the user may not connect from this host";
+		}
+		else if (code == SQL_SERVER_LOGIN_FAILED) {
+			meaning = "login failed: the password or token is wrong or expired, or the login is not mapped to a database user";
+		}
+		else if (code == ORACLE_INVALID_LOGIN) {
+			meaning = "invalid username/password: the credential is wrong or expired";
+		}
+		else {
+			meaning = "the database refused the login";
+		}
+		StringBuilder description = new StringBuilder();
+		if (sqlState != null) {
+			description.append("SQLState ").append(sqlState);
+		}
+		if (code != 0) {
+			description.append((description.length() > 0) ? ", " : "").append("vendor code ").append(code);
+		}
+		return description.append(" (").append(meaning).append(')').toString();
+	}
+
 	private static boolean isRejection(SQLException ex) {
 		String sqlState = ex.getSQLState();
 		if (sqlState != null && REJECTED_SQL_STATES.contains(sqlState)) {

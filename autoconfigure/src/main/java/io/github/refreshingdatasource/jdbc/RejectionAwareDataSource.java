@@ -9,6 +9,8 @@ import javax.sql.DataSource;
 import io.github.refreshingdatasource.credentials.CredentialCache;
 import io.github.refreshingdatasource.credentials.CredentialUnavailableException;
 import io.github.refreshingdatasource.credentials.DbCredential;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.datasource.DelegatingDataSource;
@@ -17,13 +19,22 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
  * The DataSource HikariCP opens physical connections through. It sees each login's outcome
  * on the pool's own thread, which HikariCP does not report anywhere else: when the database
  * rejects the credential, the cache drops it and the login is retried at once with a fresh
- * one.
+ * one. A rejection that stands is thrown as a {@link LoginRejectedException}, and the first
+ * rejection of each credential is logged at WARN, because HikariCP itself logs it only at
+ * DEBUG.
  */
 final class RejectionAwareDataSource extends DelegatingDataSource {
+
+	private static final Log logger = LogFactory.getLog(RejectionAwareDataSource.class);
 
 	private final CredentialCache cache;
 
 	private final boolean driverBased;
+
+	private final @Nullable String credentialSource;
+
+	/** Username and fingerprint of the credential whose rejection was logged last. */
+	private volatile @Nullable String lastReported;
 
 	/**
 	 * Set by the credentials provider when it had no credential to give, consumed by the
@@ -32,10 +43,12 @@ final class RejectionAwareDataSource extends DelegatingDataSource {
 	 */
 	private final ThreadLocal<@Nullable CredentialUnavailableException> unavailable = new ThreadLocal<>();
 
-	RejectionAwareDataSource(DataSource target, CredentialCache cache, boolean driverBased) {
+	RejectionAwareDataSource(DataSource target, CredentialCache cache, boolean driverBased,
+			@Nullable String credentialSource) {
 		super(target);
 		this.cache = cache;
 		this.driverBased = driverBased;
+		this.credentialSource = credentialSource;
 	}
 
 	void noCredential(CredentialUnavailableException ex) {
@@ -60,24 +73,28 @@ final class RejectionAwareDataSource extends DelegatingDataSource {
 	@Override
 	public Connection getConnection(String username, String password) throws SQLException {
 		try {
-			return getTargetDataSource().getConnection(username, password);
+			Connection connection = getTargetDataSource().getConnection(username, password);
+			this.cache.loginSucceeded(username, password);
+			return connection;
 		}
 		catch (SQLException ex) {
-			if (LoginRejections.findRejection(ex) == null) {
+			SQLException rejection = LoginRejections.findRejection(ex);
+			if (rejection == null) {
 				throw ex;
 			}
 			DbCredential rejected = DbCredential.of(username, password, null);
-			this.cache.invalidate(rejected);
+			LoginRejectedException readable = rejected(rejected, rejection, ex);
+			this.cache.invalidate(rejected, readable);
 			DbCredential fresh;
 			try {
 				fresh = this.cache.get();
 			}
 			catch (CredentialUnavailableException unavailable) {
-				ex.addSuppressed(unavailable);
-				throw ex;
+				readable.addSuppressed(unavailable);
+				throw readable;
 			}
 			if (fresh.sameLogin(rejected)) {
-				throw ex;
+				throw readable;
 			}
 			return retry(fresh);
 		}
@@ -85,14 +102,34 @@ final class RejectionAwareDataSource extends DelegatingDataSource {
 
 	private Connection retry(DbCredential fresh) throws SQLException {
 		try {
-			return getTargetDataSource().getConnection(fresh.username(), fresh.secret());
+			Connection connection = getTargetDataSource().getConnection(fresh.username(), fresh.secret());
+			this.cache.loginSucceeded(fresh.username(), fresh.secret());
+			return connection;
 		}
 		catch (SQLException ex) {
-			if (LoginRejections.findRejection(ex) != null) {
-				this.cache.invalidate(fresh);
+			SQLException rejection = LoginRejections.findRejection(ex);
+			if (rejection == null) {
+				throw ex;
 			}
-			throw ex;
+			LoginRejectedException readable = rejected(fresh, rejection, ex);
+			this.cache.invalidate(fresh, readable);
+			throw readable;
 		}
+	}
+
+	private LoginRejectedException rejected(DbCredential credential, SQLException rejection, SQLException thrown) {
+		LoginRejectedException readable = new LoginRejectedException(this.cache.getDataSourceName(),
+				this.cache.getProviderType(), credential.username(), credential.fingerprint(), rejection, thrown,
+				RejectionHints.hint(this.cache.getProviderType(), this.credentialSource, credential.username()));
+		String key = credential.username() + "/" + credential.fingerprint();
+		if (!key.equals(this.lastReported)) {
+			this.lastReported = key;
+			logger.warn(readable.getMessage());
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug(readable.getMessage());
+		}
+		return readable;
 	}
 
 	@Override

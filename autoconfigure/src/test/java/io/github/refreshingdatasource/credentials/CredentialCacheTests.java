@@ -252,7 +252,10 @@ class CredentialCacheTests {
 		DbCredential stale = credential("app", "stale-secret", null);
 		ScriptedProvider provider = new ScriptedProvider().always(() -> stale);
 		RecordingListener listener = new RecordingListener();
-		try (CredentialCache cache = new CredentialCache("stale", "test", provider, null, settings(), clock)) {
+		// The lockout guard would pause after 3 of these rejections; LockoutGuardTests cover it.
+		RefreshSettings settings = new RefreshSettings(Duration.ZERO, Duration.ZERO, FETCH_TIMEOUT,
+				Duration.ofMinutes(15), Duration.ZERO, retry(3), RefreshSettings.Lockout.off(), RefreshMode.BACKGROUND);
+		try (CredentialCache cache = new CredentialCache("stale", "test", provider, null, settings, clock)) {
 			cache.addListener(listener);
 			assertThat(cache.get()).isSameAs(stale);
 

@@ -1,0 +1,87 @@
+package io.github.refreshingdatasource.autoconfigure.health;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+import javax.sql.DataSource;
+
+import io.github.refreshingdatasource.credentials.CredentialCache;
+import io.github.refreshingdatasource.credentials.CredentialCacheRegistry;
+import io.github.refreshingdatasource.credentials.CredentialSnapshot;
+import io.github.refreshingdatasource.jdbc.CredentialState;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+
+/**
+ * UP while every DataSource has a usable credential or is getting one; DOWN once a
+ * credential is unusable (expired or rejected) and cannot be renewed: the last refresh
+ * failed, or none is in flight. A credential within {@code warn-before-expiry} of its
+ * expiry that no refresh has replaced yet keeps UP with a warning. Details are keyed by
+ * DataSource bean name and never hold a secret.
+ */
+final class DbCredentialsHealthIndicator implements HealthIndicator {
+
+	private final CredentialCacheRegistry caches;
+
+	private final Function<String, @Nullable DataSource> dataSources;
+
+	private final Duration warnBeforeExpiry;
+
+	private final Clock clock;
+
+	DbCredentialsHealthIndicator(CredentialCacheRegistry caches, Function<String, @Nullable DataSource> dataSources,
+			Duration warnBeforeExpiry, Clock clock) {
+		this.caches = caches;
+		this.dataSources = dataSources;
+		this.warnBeforeExpiry = warnBeforeExpiry;
+		this.clock = clock;
+	}
+
+	@Override
+	public Health health() {
+		boolean down = false;
+		Map<String, Object> details = new LinkedHashMap<>();
+		Instant now = this.clock.instant();
+		for (CredentialCache cache : this.caches.getAll()) {
+			CredentialSnapshot snapshot = cache.snapshot();
+			Map<String, Object> detail = new LinkedHashMap<>();
+			detail.put("state", CredentialState.of(snapshot, this.dataSources.apply(cache.getDataSourceName())).value());
+			detail.put("provider", snapshot.providerType());
+			if (snapshot.expiresAt() != null) {
+				detail.put("expiresAt", snapshot.expiresAt().toString());
+			}
+			if (snapshot.lastFailure() != null) {
+				detail.put("error", describe(cache, snapshot.lastFailure()));
+			}
+			if (!snapshot.valid() && (snapshot.lastFailure() != null || !snapshot.refreshing())) {
+				down = true;
+				if (snapshot.lastFailure() == null) {
+					detail.put("error", snapshot.hasCredential() ? "credential expired or rejected and no refresh is in flight"
+							: "no credential and no refresh in flight");
+				}
+			}
+			else if (snapshot.valid() && expiresSoon(snapshot.expiresAt(), now)) {
+				detail.put("warning", "credential " + snapshot.fingerprint() + " expires at " + snapshot.expiresAt()
+						+ ", within warn-before-expiry (" + this.warnBeforeExpiry + "), and no refresh has replaced it yet");
+			}
+			details.put(cache.getDataSourceName(), detail);
+		}
+		return (down ? Health.down() : Health.up()).withDetails(details).build();
+	}
+
+	private boolean expiresSoon(@Nullable Instant expiresAt, Instant now) {
+		return expiresAt != null && !now.plus(this.warnBeforeExpiry).isBefore(expiresAt);
+	}
+
+	private static String describe(CredentialCache cache, Throwable failure) {
+		String message = failure.getMessage();
+		return failure.getClass().getSimpleName() + ((message != null) ? ": " + cache.redact(message) : "");
+	}
+
+}
