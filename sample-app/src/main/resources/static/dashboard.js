@@ -8,7 +8,6 @@ const CAUSES = ['startup', 'scheduled', 'expired', 'rejected', 'manual'];
 const state = {
 	since: null,            // newest refresh event already received
 	events: [],             // refresh events of the last WINDOW_SECONDS
-	refreshEndpoint: null,  // Actuator dbcredentials when exposed, else the demo's own endpoint
 	serverOffset: 0,        // server clock minus browser clock, in ms
 };
 
@@ -178,17 +177,6 @@ async function pollHealth() {
 	}
 }
 
-async function detectRefreshEndpoint() {
-	try {
-		const response = await fetch('actuator', { cache: 'no-store' });
-		const links = (await response.json())._links ?? {};
-		state.refreshEndpoint = links.dbcredentials ? 'actuator/dbcredentials/' : 'demo/refresh/';
-	}
-	catch (e) {
-		state.refreshEndpoint = 'demo/refresh/';
-	}
-}
-
 async function act(path, label) {
 	$('action-result').textContent = label + '…';
 	try {
@@ -202,8 +190,9 @@ async function act(path, label) {
 	await tick();
 }
 
+// The Actuator write operation of the starter's dbcredentials endpoint.
 function refreshNow(name) {
-	return act((state.refreshEndpoint ?? 'demo/refresh/') + encodeURIComponent(name), 'Refresh ' + name);
+	return act('actuator/dbcredentials/' + encodeURIComponent(name), 'Refresh ' + name);
 }
 
 async function tick() {
@@ -220,5 +209,5 @@ $('btn-revoke').addEventListener('click', () => act('demo/issuer/revoke', 'Revok
 $('btn-break').addEventListener('click', () => act('demo/issuer/break', 'Break the token source'));
 $('btn-heal').addEventListener('click', () => act('demo/issuer/heal', 'Heal the token source'));
 
-detectRefreshEndpoint().then(tick);
+tick();
 setInterval(tick, POLL_MS);

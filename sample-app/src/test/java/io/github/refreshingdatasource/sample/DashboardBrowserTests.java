@@ -44,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("browser")
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "demo.issuer.lifetime=5s", "demo.issuer.grace=2s", "demo.issuer.outage=30s",
+		properties = { "demo.issuer.lifetime=5s", "demo.issuer.grace=2s", "demo.issuer.outage=60s",
 				"refreshing.datasource.refresh.retry.max-attempts=2",
 				"refreshing.datasource.refresh.retry.initial-interval=100ms",
 				"refreshing.datasource.refresh.retry.max-interval=1s",
@@ -123,14 +123,20 @@ class DashboardBrowserTests {
 		this.driver.findElement(By.id("btn-break")).click();
 		WebElement lastError = this.driver.findElement(By.cssSelector("#ds-dataSource .last-error"));
 		wait.until((d) -> lastError.getText().contains("JSON has no 'password' field"));
-		wait.until((d) -> List.of("stale", "failed").contains(text("#ds-dataSource .state")));
 		assertThat(text("#issuer-state")).startsWith("broken");
 		assertThat(text("#queries-failed")).isEqualTo("0");
 		assertThat(Long.parseLong(text("#queries-ok"))).isPositive();
-		assertThat(this.workload.failures()).isZero();
 		wait.until((d) -> !d.findElements(By.cssSelector("#refresh-log li.failure")).isEmpty());
-
+		// The still-valid credential is served: the screenshot for the README.
+		wait.until((d) -> List.of("valid", "refreshing").contains(text("#ds-dataSource .state"))
+				&& text("#health").equals("health UP"));
 		saveScreenshot();
+
+		// Once it expires the pool keeps its connections, health turns DOWN, no query fails.
+		wait.until((d) -> text("#health").equals("health DOWN"));
+		wait.until((d) -> text("#ds-dataSource .state").equals("stale"));
+		assertThat(text("#queries-failed")).isEqualTo("0");
+		assertThat(this.workload.failures()).isZero();
 
 		String page = this.driver.findElement(By.tagName("body")).getText() + this.driver.getPageSource();
 		for (DbCredential credential : this.secrets.all()) {

@@ -181,19 +181,27 @@ class SampleApplicationTests {
 		assertThat(broken.get("brokenUntil").isNull()).isFalse();
 		assertThat(this.client.post("/demo/issuer/rotate").status()).isEqualTo(409);
 
-		// Refreshes fail, the still-valid credential is served.
-		JsonNode stale = await("stale").atMost(TIMEOUT)
+		// Refreshes fail, the still-valid credential is served, health stays UP.
+		JsonNode served = await("refresh failed, credential still served").atMost(TIMEOUT)
 			.until(() -> this.client.get("/demo/status").json().at("/datasources/dataSource"),
-					(ds) -> "stale".equals(ds.get("state").asString()));
-		assertThat(stale.get("fingerprint").asString()).isEqualTo(fresh);
-		assertThat(stale.at("/lastError/type").asString()).isEqualTo("IOException");
-		assertThat(stale.at("/lastError/message").asString()).contains("db-credentials.json");
+					(ds) -> "valid".equals(ds.get("state").asString()) && !ds.get("lastError").isNull());
+		assertThat(served.get("fingerprint").asString()).isEqualTo(fresh);
+		assertThat(served.at("/lastError/type").asString()).isEqualTo("IOException");
+		assertThat(served.at("/lastError/message").asString()).contains("db-credentials.json",
+				"JSON has no 'password' field");
+		assertThat(this.client.get("/actuator/health").status()).isEqualTo(200);
 		long successesDuringOutage = this.workload.successes();
 
-		// The outage (6 s) outlasts the credential (4 s): it expires, and the dashboard says so.
+		// The outage (6 s) outlasts the credential (4 s): it expires, the pool keeps its
+		// connections (stale), health turns DOWN, and still no query fails.
 		await("expired").atMost(TIMEOUT)
 			.until(() -> this.client.get("/demo/status").json().at("/datasources/dataSource/state").asString(),
-					"failed"::equals);
+					"stale"::equals);
+		DemoClient.Response health = await("health DOWN").atMost(TIMEOUT)
+			.until(() -> this.client.get("/actuator/health"), (response) -> response.status() == 503);
+		assertThat(health.json().at("/components/dbcredentials/status").asString()).isEqualTo("DOWN");
+		assertThat(this.client.get("/actuator/dbcredentials").json().at("/datasources/dataSource/state").asString())
+			.isIn("stale", "refreshing");
 		assertThat(this.workload.failures()).isZero();
 		assertThat(failedRefreshes()).isGreaterThan(failedRefreshesBefore);
 
@@ -208,16 +216,21 @@ class SampleApplicationTests {
 		assertThat(this.workload.successes()).isGreaterThan(successesDuringOutage);
 		assertThat(this.client.get("/demo/status").json().at("/datasources/dataSource/state").asString())
 			.isEqualTo("valid");
+		await("health UP").atMost(TIMEOUT).until(() -> this.client.get("/actuator/health").status() == 200);
 	}
 
 	@Test
-	void refreshNowFetchesTheCredentialAgain() {
+	void refreshNowIsTheActuatorWriteOperation() {
 		long manualBefore = refreshes("manual");
-		JsonNode refreshed = this.client.post("/demo/refresh/dataSource").json();
-		assertThat(refreshed.get("state").asString()).isEqualTo("valid");
-		assertThat(refreshed.get("fingerprint").asString()).isEqualTo(cache().snapshot().fingerprint());
+		DemoClient.Response response = this.client.post("/actuator/dbcredentials/dataSource");
+		assertThat(response.status()).isEqualTo(200);
+		JsonNode refreshed = response.json();
+		assertThat(refreshed.get("state").asString()).isIn("valid", "refreshing");
+		assertThat(refreshed.get("fingerprint").asString()).matches("[0-9a-f]{8}");
 		assertThat(refreshes("manual")).isEqualTo(manualBefore + 1);
-		assertThat(this.client.post("/demo/refresh/noSuchDataSource").status()).isEqualTo(404);
+		JsonNode described = this.client.get("/actuator/dbcredentials").json().at("/datasources/dataSource");
+		assertThat(described.get("provider").asString()).isEqualTo("file");
+		assertThat(described.get("username").asString()).startsWith("demo_app_");
 	}
 
 	private CredentialCache cache() {

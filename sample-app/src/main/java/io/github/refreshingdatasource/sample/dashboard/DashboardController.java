@@ -5,9 +5,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+
+import javax.sql.DataSource;
 
 import io.github.refreshingdatasource.credentials.CredentialCache;
 import io.github.refreshingdatasource.credentials.CredentialCacheRegistry;
@@ -15,18 +14,16 @@ import io.github.refreshingdatasource.sample.issuer.DemoCredentialIssuer;
 import io.github.refreshingdatasource.sample.workload.Workload;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.server.ResponseStatusException;
 
 /**
- * The dashboard's data, and its "Refresh now" button.
+ * The dashboard's data, in one answer a second. "Refresh now" is the Actuator
+ * {@code dbcredentials} write operation.
  */
 @RestController
 @RequestMapping("/demo")
@@ -40,11 +37,14 @@ class DashboardController {
 
 	private final ObjectProvider<DemoCredentialIssuer> issuer;
 
+	private final ListableBeanFactory beanFactory;
+
 	private final Clock clock;
 
 	DashboardController(CredentialCacheRegistry registry, RefreshTimeline timeline, ObjectProvider<Workload> workload,
-			ObjectProvider<DemoCredentialIssuer> issuer) {
+			ObjectProvider<DemoCredentialIssuer> issuer, ListableBeanFactory beanFactory) {
 		this.registry = registry;
+		this.beanFactory = beanFactory;
 		this.timeline = timeline;
 		this.workload = workload;
 		this.issuer = issuer;
@@ -60,7 +60,7 @@ class DashboardController {
 	DashboardStatus status(@RequestParam(required = false) @Nullable Instant since) {
 		Map<String, DataSourceStatus> datasources = new LinkedHashMap<>();
 		for (CredentialCache cache : this.registry.getAll()) {
-			datasources.put(cache.getDataSourceName(), DataSourceStatus.of(cache.snapshot()));
+			datasources.put(cache.getDataSourceName(), DataSourceStatus.of(cache, dataSource(cache.getDataSourceName())));
 		}
 		List<RefreshTimeline.Event> refreshes = this.timeline.events()
 			.stream()
@@ -74,28 +74,9 @@ class DashboardController {
 				(workload != null) ? workload.history() : List.of(), (issuer != null) ? issuer.status() : null);
 	}
 
-	/**
-	 * Refresh a DataSource's credential now and wait (at most the fetch timeout) for the
-	 * outcome, which the returned state shows.
-	 * @param name the DataSource bean name
-	 * @return its state afterwards
-	 */
-	@PostMapping("/refresh/{name}")
-	DataSourceStatus refresh(@PathVariable String name) {
-		CredentialCache cache = this.registry.get(name);
-		if (cache == null) {
-			throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No DataSource named '" + name + "' is bound");
-		}
-		try {
-			cache.refresh().get(cache.getSettings().fetchTimeout().toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (ExecutionException | TimeoutException ex) {
-			// The failure is in the snapshot's lastError.
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		return DataSourceStatus.of(cache.snapshot());
+	private @Nullable DataSource dataSource(String name) {
+		return (this.beanFactory.containsBean(name) && this.beanFactory.isTypeMatch(name, DataSource.class))
+				? this.beanFactory.getBean(name, DataSource.class) : null;
 	}
 
 }

@@ -39,7 +39,7 @@ public final class RefreshTimeline implements CredentialCacheListener {
 	@Override
 	public void refreshFailed(CredentialCache cache, RefreshCause cause, Duration duration, Throwable failure) {
 		add(new Event(this.clock.instant(), cache.getDataSourceName(), cause.tagValue(), "failure", null, false,
-				ErrorView.of(failure)));
+				ErrorView.of(failure, cache)));
 	}
 
 	@Override
