@@ -68,7 +68,8 @@ public final class DbCredentialsEndpoint {
 	 * {@link #MAX_REFRESH_WAIT}; a refresh still running then shows as {@code refreshing}.
 	 * A failed refresh shows in {@code lastError}.
 	 * @param datasource the DataSource bean name
-	 * @return the credential after the refresh, or {@code null} (404) for an unknown name
+	 * @return the credential after the refresh, or {@code null} for an unknown name (HTTP 204
+	 * No Content: Actuator answers a write operation without result that way)
 	 */
 	@WriteOperation
 	public @Nullable CredentialDescriptor refresh(@Selector String datasource) {
