@@ -1,10 +1,12 @@
 package io.github.refreshingdatasource.autoconfigure;
 
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
@@ -121,7 +123,13 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		return new RefreshingDataSourceConfigurationException(
 				"DataSource '" + beanName + "' uses credential provider '" + type.value() + "', which is not available.",
 				"Set refreshing.datasource.provider.type (or " + CredentialPropertiesResolver.prefixOf(beanName)
-						+ ".provider.type) to one of static, file, command, bean.");
+						+ ".provider.type) to one of " + validTypes() + ".");
+	}
+
+	private static String validTypes() {
+		return Arrays.stream(ProviderType.values())
+			.map(ProviderType::value)
+			.collect(Collectors.joining(", "));
 	}
 
 	private HikariDataSource unwrapHikari(DataSource dataSource, String beanName) {
