@@ -26,7 +26,10 @@ public enum ProviderType {
 	 * An access token from an OAuth2 token endpoint (client credentials or a rotating
 	 * refresh token), for databases and proxies that accept one as the password.
 	 */
-	OAUTH2(null, true);
+	OAUTH2(null, true),
+
+	/** An RDS IAM authentication token, generated locally by the AWS SDK v2. */
+	AWS_RDS_IAM("software.amazon.awssdk:rds", true);
 
 	private final @Nullable String requiredDependency;
 

@@ -23,7 +23,8 @@ import org.springframework.core.env.Environment;
 @ConditionalOnBooleanProperty(name = "refreshing.datasource.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RefreshingDataSourceProperties.class)
 @Import({ StaticProviderConfiguration.class, FileProviderConfiguration.class, CommandProviderConfiguration.class,
-		BeanProviderConfiguration.class, OAuth2ProviderConfiguration.class })
+		BeanProviderConfiguration.class, OAuth2ProviderConfiguration.class,
+		AwsRdsIamProviderConfiguration.class })
 public final class RefreshingDataSourceAutoConfiguration {
 
 	@Bean

@@ -83,8 +83,10 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		if (type == null) {
 			type = ProviderType.BEAN;
 		}
-		CredentialProvider provider = factory(type, beanName).create(beanName, properties);
 		String defaultUsername = (properties.getUsername() != null) ? properties.getUsername() : hikari.getUsername();
+		DataSourceDetails details = new DataSourceDetails(hikari.getJdbcUrl(), defaultUsername,
+				hikari.getDataSourceProperties());
+		CredentialProvider provider = factory(type, beanName).create(beanName, properties, details);
 		CredentialCache cache = new CredentialCache(beanName, type.value(), provider, defaultUsername,
 				properties.getRefresh().toSettings());
 		this.listeners.orderedStream().forEach(cache::addListener);

@@ -1,5 +1,6 @@
 package io.github.refreshingdatasource.autoconfigure;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import javax.sql.DataSource;
@@ -7,12 +8,19 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.refreshingdatasource.credentials.CredentialCache;
 import io.github.refreshingdatasource.credentials.CredentialCacheRegistry;
+import io.github.refreshingdatasource.credentials.DbCredential;
+import io.github.refreshingdatasource.testsupport.RdsIamTokenVerifier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.rds.RdsUtilities;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -24,6 +32,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * start here, so no token is fetched and the hosts need not exist.
  */
 class TokenProviderAutoConfigurationTests {
+
+	private static final String RDS_HOST = "mydb.c1a2b3c4d5e6.eu-west-1.rds.amazonaws.com";
+
+	private static final String AWS_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
+
+	private static final String AWS_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(
@@ -119,6 +133,66 @@ class TokenProviderAutoConfigurationTests {
 				assertThat(analysis.getDescription()).contains("does not exist").doesNotContain("oauth2-refresh-token");
 				assertThat(analysis.getAction()).contains("persistent volume");
 			});
+	}
+
+	@Test
+	void awsRdsIamProviderSignsForTheJdbcUrlsHostPortAndRegionWithTheApplicationsCredentials() throws Exception {
+		this.runner
+			.withPropertyValues("spring.datasource.url=jdbc:postgresql://" + RDS_HOST + ":5433/app?sslmode=verify-full",
+					"refreshing.datasource.provider.type=aws-rds-iam")
+			.withBean(AwsCredentialsProvider.class, () -> StaticCredentialsProvider
+				.create(AwsBasicCredentials.create(AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				CredentialCache cache = cache(context, "dataSource");
+				assertThat(cache.getProviderType()).isEqualTo("aws-rds-iam");
+				DbCredential credential = cache.get();
+				assertThat(credential.username()).isEqualTo("app_user");
+				new RdsIamTokenVerifier(AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).verify(credential.secret(), RDS_HOST,
+						5433, "app_user", "eu-west-1");
+			});
+	}
+
+	@Test
+	void awsRdsIamProviderSignsWithANamedProfile() throws Exception {
+		Path credentials = Files.writeString(this.tempDir.resolve("credentials"), "[db-profile]\naws_access_key_id = "
+				+ AWS_ACCESS_KEY_ID + "\naws_secret_access_key = " + AWS_SECRET_ACCESS_KEY + "\n");
+		Path config = Files.writeString(this.tempDir.resolve("config"), "");
+		this.runner
+			.withSystemProperties("aws.sharedCredentialsFile=" + credentials, "aws.configFile=" + config)
+			.withPropertyValues("refreshing.datasource.provider.type=aws-rds-iam",
+					"refreshing.datasource.provider.aws-rds-iam.profile=db-profile",
+					"refreshing.datasource.provider.aws-rds-iam.region=us-east-2",
+					"refreshing.datasource.provider.aws-rds-iam.username=iam_user")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				DbCredential credential = cache(context, "dataSource").get();
+				assertThat(credential.username()).isEqualTo("iam_user");
+				new RdsIamTokenVerifier(AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).verify(credential.secret(),
+						"db.example", 5432, "iam_user", "us-east-2");
+			});
+	}
+
+	@Test
+	void awsRdsIamWithoutTheSdkFailsStartupNamingTheDependency() {
+		this.runner.withClassLoader(new FilteredClassLoader(RdsUtilities.class))
+			.withPropertyValues("refreshing.datasource.provider.type=aws-rds-iam")
+			.run((context) -> {
+				FailureAnalysis analysis = analyze(context);
+				assertThat(analysis.getDescription()).contains("'dataSource'")
+					.contains("credential provider 'aws-rds-iam'")
+					.contains("software.amazon.awssdk:rds is not on the classpath");
+				assertThat(analysis.getAction()).contains("Add the dependency software.amazon.awssdk:rds");
+			});
+	}
+
+	@Test
+	void awsRdsIamWithoutUsernameFailsStartup() {
+		this.runner
+			.withPropertyValues("spring.datasource.username=", "refreshing.datasource.provider.type=aws-rds-iam",
+					"refreshing.datasource.provider.aws-rds-iam.region=eu-west-1")
+			.run((context) -> assertThat(analyze(context).getDescription())
+				.contains("refreshing.datasource.provider.aws-rds-iam.username is not set"));
 	}
 
 	static CredentialCache cache(AssertableApplicationContext context, String name) {
