@@ -29,7 +29,10 @@ public enum ProviderType {
 	OAUTH2(null, true),
 
 	/** An RDS IAM authentication token, generated locally by the AWS SDK v2. */
-	AWS_RDS_IAM("software.amazon.awssdk:rds", true);
+	AWS_RDS_IAM("software.amazon.awssdk:rds", true),
+
+	/** A Microsoft Entra ID access token from Azure Identity, for Azure Database for PostgreSQL, MySQL and Azure SQL. */
+	AZURE("com.azure:azure-identity", true);
 
 	private final @Nullable String requiredDependency;
 

@@ -24,7 +24,7 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties(RefreshingDataSourceProperties.class)
 @Import({ StaticProviderConfiguration.class, FileProviderConfiguration.class, CommandProviderConfiguration.class,
 		BeanProviderConfiguration.class, OAuth2ProviderConfiguration.class,
-		AwsRdsIamProviderConfiguration.class })
+		AwsRdsIamProviderConfiguration.class, AzureProviderConfiguration.class })
 public final class RefreshingDataSourceAutoConfiguration {
 
 	@Bean

@@ -2,9 +2,15 @@ package io.github.refreshingdatasource.autoconfigure;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.sql.DataSource;
 
+import com.azure.core.credential.AccessToken;
+import com.azure.core.credential.TokenCredential;
+import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.refreshingdatasource.credentials.CredentialCache;
 import io.github.refreshingdatasource.credentials.CredentialCacheRegistry;
@@ -12,6 +18,7 @@ import io.github.refreshingdatasource.credentials.DbCredential;
 import io.github.refreshingdatasource.testsupport.RdsIamTokenVerifier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Mono;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -193,6 +200,91 @@ class TokenProviderAutoConfigurationTests {
 					"refreshing.datasource.provider.aws-rds-iam.region=eu-west-1")
 			.run((context) -> assertThat(analyze(context).getDescription())
 				.contains("refreshing.datasource.provider.aws-rds-iam.username is not set"));
+	}
+
+	@Test
+	void azureProviderUsesTheApplicationsTokenCredentialWithTheScopeOfTheJdbcUrlsDatabase() throws Exception {
+		List<String> scopes = new CopyOnWriteArrayList<>();
+		TokenCredential credential = (request) -> {
+			scopes.addAll(request.getScopes());
+			return Mono.just(new AccessToken("azure-token-1", OffsetDateTime.now().plusHours(1)));
+		};
+		this.runner
+			.withPropertyValues("spring.datasource.url=jdbc:mysql://app.mysql.database.azure.com:3306/app?sslMode=VERIFY_IDENTITY",
+					// Only the PostgreSQL driver is on the test classpath; the pool never connects.
+					"spring.datasource.driver-class-name=org.postgresql.Driver",
+					"refreshing.datasource.provider.type=azure")
+			.withBean(TokenCredential.class, () -> credential)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				CredentialCache cache = cache(context, "dataSource");
+				assertThat(cache.getProviderType()).isEqualTo("azure");
+				DbCredential token = cache.get();
+				assertThat(token.secret()).isEqualTo("azure-token-1");
+				assertThat(token.username()).isEqualTo("app_user");
+				assertThat(scopes).containsOnly("https://ossrdbms-aad.database.windows.net/.default");
+			});
+	}
+
+	@Test
+	void azureScopeFollowsDatabaseAndCloudAndCanBeOverridden() throws Exception {
+		List<String> scopes = new CopyOnWriteArrayList<>();
+		TokenCredential credential = (request) -> {
+			scopes.addAll(request.getScopes());
+			return Mono.just(new AccessToken("azure-token-2", OffsetDateTime.now().plusHours(1)));
+		};
+		this.runner.withBean(TokenCredential.class, () -> credential)
+			.withPropertyValues("spring.datasource.url=jdbc:sqlserver://app.database.chinacloudapi.cn:1433;databaseName=app",
+					"spring.datasource.driver-class-name=org.postgresql.Driver",
+					"refreshing.datasource.provider.type=azure", "refreshing.datasource.provider.azure.cloud=azure-china")
+			.run((context) -> assertThat(cache(context, "dataSource").get().secret()).isEqualTo("azure-token-2"));
+		assertThat(scopes).containsOnly("https://database.chinacloudapi.cn/.default");
+		scopes.clear();
+		this.runner.withBean(TokenCredential.class, () -> credential)
+			.withPropertyValues("refreshing.datasource.provider.type=azure",
+					"refreshing.datasource.provider.azure.cloud=azure-us-government")
+			.run((context) -> cache(context, "dataSource").get());
+		assertThat(scopes).containsOnly("https://ossrdbms-aad.database.usgovcloudapi.net/.default");
+		scopes.clear();
+		this.runner.withBean(TokenCredential.class, () -> credential)
+			.withPropertyValues("refreshing.datasource.provider.type=azure",
+					"refreshing.datasource.provider.azure.scope=api://my-proxy/.default")
+			.run((context) -> cache(context, "dataSource").get());
+		assertThat(scopes).containsOnly("api://my-proxy/.default");
+	}
+
+	@Test
+	void azureWithoutTheSdkFailsStartupNamingTheDependency() {
+		this.runner.withClassLoader(new FilteredClassLoader(DefaultAzureCredentialBuilder.class))
+			.withPropertyValues("refreshing.datasource.provider.type=azure")
+			.run((context) -> {
+				FailureAnalysis analysis = analyze(context);
+				assertThat(analysis.getDescription()).contains("credential provider 'azure'")
+					.contains("com.azure:azure-identity is not on the classpath");
+				assertThat(analysis.getAction()).contains("Add the dependency com.azure:azure-identity");
+			});
+	}
+
+	@Test
+	void azureClientSecretCredentialNeedsTenantClientAndSecret() {
+		this.runner
+			.withPropertyValues("refreshing.datasource.provider.type=azure",
+					"refreshing.datasource.provider.azure.credential=client-secret",
+					"refreshing.datasource.provider.azure.client-id=app-registration")
+			.run((context) -> assertThat(analyze(context).getDescription())
+				.contains("credential client-secret needs tenant-id")
+				.contains("refreshing.datasource.provider.azure.tenant-id is not set"));
+	}
+
+	@Test
+	void azureNeedsTheDatabaseWhenTheJdbcUrlDoesNotTell() {
+		this.runner
+			.withPropertyValues("spring.datasource.url=jdbc:h2:mem:test",
+					"spring.datasource.driver-class-name=org.postgresql.Driver", "refreshing.datasource.allow-insecure-transport=true",
+					"refreshing.datasource.provider.type=azure",
+					"refreshing.datasource.provider.azure.credential=managed-identity")
+			.run((context) -> assertThat(analyze(context).getDescription())
+				.contains("refreshing.datasource.provider.azure.database is not set"));
 	}
 
 	static CredentialCache cache(AssertableApplicationContext context, String name) {
