@@ -16,6 +16,7 @@ import io.github.refreshingdatasource.credentials.CredentialCacheListener;
 import io.github.refreshingdatasource.credentials.CredentialCacheRegistry;
 import io.github.refreshingdatasource.credentials.CredentialProvider;
 import io.github.refreshingdatasource.jdbc.HikariCredentialBinding;
+import io.github.refreshingdatasource.jdbc.TransportSecurity;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -83,6 +84,9 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		if (type == null) {
 			type = ProviderType.BEAN;
 		}
+		if (type.bearerToken() && !properties.isAllowInsecureTransport()) {
+			requireTls(hikari, beanName, type);
+		}
 		String defaultUsername = (properties.getUsername() != null) ? properties.getUsername() : hikari.getUsername();
 		DataSourceDetails details = new DataSourceDetails(hikari.getJdbcUrl(), defaultUsername,
 				hikari.getDataSourceProperties());
@@ -106,6 +110,19 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		this.registry.getObject().register(cache);
 		cache.start();
 		logger.info("DataSource '" + beanName + "' bound to rotating credentials from provider " + type.value());
+	}
+
+	private static void requireTls(HikariDataSource hikari, String beanName, ProviderType type) {
+		String reason = TransportSecurity.insecureReason(hikari.getJdbcUrl(), hikari.getDataSourceProperties());
+		if (reason != null) {
+			throw new RefreshingDataSourceConfigurationException("DataSource '" + beanName + "' uses the " + type.value()
+					+ " provider, whose token is sent to the database as the password, but its connection does not "
+					+ "require TLS: " + reason + ".",
+					"Require TLS in the JDBC URL (PostgreSQL sslmode=verify-full or require, MySQL sslMode=VERIFY_IDENTITY "
+							+ "or REQUIRED, SQL Server encrypt=true), or, for a database on the same host only, set "
+							+ "refreshing.datasource.allow-insecure-transport=true (or "
+							+ CredentialPropertiesResolver.prefixOf(beanName) + ".allow-insecure-transport=true).");
+		}
 	}
 
 	private CredentialProviderFactory factory(ProviderType type, String beanName) {

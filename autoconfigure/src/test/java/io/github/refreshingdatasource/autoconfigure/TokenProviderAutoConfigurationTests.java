@@ -287,6 +287,61 @@ class TokenProviderAutoConfigurationTests {
 				.contains("refreshing.datasource.provider.azure.database is not set"));
 	}
 
+	@Test
+	void bearerTokenOverAConnectionWithoutTlsFailsStartup() {
+		this.runner.withBean(TokenCredential.class, () -> (request) -> Mono.empty())
+			.withPropertyValues("spring.datasource.url=jdbc:postgresql://db.example:5432/app?password=url-secret",
+					"refreshing.datasource.provider.type=azure")
+			.run((context) -> {
+				FailureAnalysis analysis = analyze(context);
+				assertThat(analysis.getDescription()).contains("'dataSource' uses the azure provider")
+					.contains("does not require TLS: sslmode is not set, which means sslmode=prefer")
+					.doesNotContain("url-secret");
+				assertThat(analysis.getAction()).contains("sslmode=verify-full")
+					.contains("refreshing.datasource.allow-insecure-transport=true")
+					.contains("refreshing.datasource.datasources.dataSource.allow-insecure-transport=true");
+			});
+		this.runner
+			.withPropertyValues("spring.datasource.url=jdbc:postgresql://db.example:5432/app?sslmode=disable",
+					"refreshing.datasource.provider.type=oauth2",
+					"refreshing.datasource.provider.oauth2.token-uri=https://login.example/oauth2/token",
+					"refreshing.datasource.provider.oauth2.client-id=app",
+					"refreshing.datasource.provider.oauth2.client-secret=oauth2-client-secret")
+			.run((context) -> assertThat(analyze(context).getDescription()).contains("does not require TLS: sslmode=disable"));
+		this.runner
+			.withPropertyValues("spring.datasource.url=jdbc:postgresql://db.example:5432/app?sslmode=prefer",
+					"refreshing.datasource.provider.type=aws-rds-iam",
+					"refreshing.datasource.provider.aws-rds-iam.region=eu-west-1")
+			.run((context) -> assertThat(analyze(context).getDescription()).contains("does not require TLS: sslmode=prefer"));
+	}
+
+	@Test
+	void insecureTransportCanBeAllowedPerDataSource() {
+		this.runner.withBean(TokenCredential.class, () -> (request) -> Mono.empty())
+			.withPropertyValues("spring.datasource.url=jdbc:postgresql://localhost:5432/app?sslmode=disable",
+					"refreshing.datasource.provider.type=azure",
+					"refreshing.datasource.datasources.dataSource.allow-insecure-transport=true")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void providersWhosePasswordIsNoBearerTokenAreNotHeldToTls() {
+		this.runner
+			.withPropertyValues("spring.datasource.url=jdbc:postgresql://localhost:5432/app?sslmode=disable",
+					"refreshing.datasource.provider.type=static",
+					"refreshing.datasource.provider.static.password=static-password")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void tlsRequiredThroughDriverPropertiesCounts() {
+		this.runner.withBean(TokenCredential.class, () -> (request) -> Mono.empty())
+			.withPropertyValues("spring.datasource.url=jdbc:postgresql://db.example:5432/app",
+					"spring.datasource.hikari.data-source-properties.sslmode=verify-full",
+					"refreshing.datasource.provider.type=azure")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
 	static CredentialCache cache(AssertableApplicationContext context, String name) {
 		CredentialCache cache = context.getBean(CredentialCacheRegistry.class).get(name);
 		assertThat(cache).as("cache of " + name).isNotNull();
