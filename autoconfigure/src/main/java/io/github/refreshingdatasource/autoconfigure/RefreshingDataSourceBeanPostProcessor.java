@@ -88,6 +88,11 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 			requireTls(hikari, beanName, type);
 		}
 		String defaultUsername = (properties.getUsername() != null) ? properties.getUsername() : hikari.getUsername();
+		boolean sqlServerAccessToken = type == ProviderType.AZURE && SqlServerAccessToken.applies(hikari);
+		if (sqlServerAccessToken && defaultUsername == null) {
+			// The token names the principal; SQL Server takes no username next to it.
+			defaultUsername = SqlServerAccessToken.NO_USERNAME;
+		}
 		DataSourceDetails details = new DataSourceDetails(hikari.getJdbcUrl(), defaultUsername,
 				hikari.getDataSourceProperties());
 		CredentialProvider provider = factory(type, beanName).create(beanName, properties, details);
@@ -95,6 +100,9 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 				properties.getRefresh().toSettings());
 		this.listeners.orderedStream().forEach(cache::addListener);
 		try {
+			if (sqlServerAccessToken) {
+				SqlServerAccessToken.use(hikari, cache, beanName);
+			}
 			HikariCredentialBinding.bind(hikari, cache, properties.getOnRotation() == OnRotation.EVICT);
 		}
 		catch (IllegalStateException ex) {

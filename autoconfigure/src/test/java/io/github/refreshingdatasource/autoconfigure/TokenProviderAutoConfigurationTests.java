@@ -11,12 +11,17 @@ import javax.sql.DataSource;
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.identity.DefaultAzureCredentialBuilder;
+import com.microsoft.sqlserver.jdbc.SQLServerDataSource;
+import com.microsoft.sqlserver.jdbc.SqlAuthenticationToken;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.refreshingdatasource.credentials.CredentialCache;
 import io.github.refreshingdatasource.credentials.CredentialCacheRegistry;
 import io.github.refreshingdatasource.credentials.DbCredential;
+import io.github.refreshingdatasource.jdbc.SqlServerAccessTokenDataSource;
 import io.github.refreshingdatasource.testsupport.RdsIamTokenVerifier;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -30,6 +35,9 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,6 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code aws-rds-iam}, {@code azure}) and the TLS rule for bearer tokens. The pools never
  * start here, so no token is fetched and the hosts need not exist.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class TokenProviderAutoConfigurationTests {
 
 	private static final String RDS_HOST = "mydb.c1a2b3c4d5e6.eu-west-1.rds.amazonaws.com";
@@ -54,6 +63,18 @@ class TokenProviderAutoConfigurationTests {
 
 	@TempDir
 	Path tempDir;
+
+	@AfterEach
+	void noSecretInOutput(CapturedOutput output) {
+		assertThat(output.getAll()).doesNotContain("oauth2-client-secret")
+			.doesNotContain("oauth2-refresh-token")
+			.doesNotContain("url-secret")
+			.doesNotContain(AWS_SECRET_ACCESS_KEY)
+			.doesNotContain("azure-token-1")
+			.doesNotContain("azure-token-2")
+			.doesNotContain("sql-token")
+			.doesNotContain("static-password");
+	}
 
 	@Test
 	void oauth2ProviderIsSelectedByProperty() {
@@ -340,6 +361,29 @@ class TokenProviderAutoConfigurationTests {
 					"spring.datasource.hikari.data-source-properties.sslmode=verify-full",
 					"refreshing.datasource.provider.type=azure")
 			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	// No SQL Server can run here: this checks the wiring up to the driver's callback, which
+	// mssql-jdbc calls at login instead of reading a password.
+	@Test
+	void azureSqlServerGetsTheTokenThroughTheDriversAccessTokenCallback() throws Exception {
+		OffsetDateTime expiresAt = OffsetDateTime.now().plusHours(1).withNano(0);
+		this.runner.withBean(TokenCredential.class, () -> (request) -> Mono.just(new AccessToken("sql-token", expiresAt)))
+			.withPropertyValues("spring.datasource.url=jdbc:sqlserver://app.database.windows.net:1433;databaseName=app",
+					"spring.datasource.username=", "refreshing.datasource.provider.type=azure")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				HikariDataSource pool = hikari(context, "dataSource");
+				DataSource connector = ((DelegatingDataSource) pool.getDataSource()).getTargetDataSource();
+				assertThat(connector).isInstanceOf(SqlServerAccessTokenDataSource.class);
+				SQLServerDataSource driver = connector.unwrap(SQLServerDataSource.class);
+				assertThat(driver.getUser()).isNull();
+				cache(context, "dataSource").get();
+				SqlAuthenticationToken token = driver.getAccessTokenCallback()
+					.getAccessToken("https://database.windows.net/", "https://login.microsoftonline.com/tenant");
+				assertThat(token.getAccessToken()).isEqualTo("sql-token");
+				assertThat(token.getExpiresOn().toInstant()).isEqualTo(expiresAt.toInstant());
+			});
 	}
 
 	static CredentialCache cache(AssertableApplicationContext context, String name) {
