@@ -43,17 +43,19 @@ class OAuth2ProviderConfiguration {
 							"Give each refresh token chain its own refreshing.datasource.provider.oauth2.refresh-token-file.");
 				}
 			}
-			return sources.computeIfAbsent(key, OAuth2ProviderConfiguration::source).newProvider();
+			// Keyed without the fetch timeout: two timeouts must not fork one refresh token chain.
+			Duration timeout = properties.getRefresh().getFetchTimeout();
+			return sources.computeIfAbsent(key, (unused) -> source(key, timeout)).newProvider();
 		});
 	}
 
-	private static OAuth2TokenSource source(SourceKey key) {
+	private static OAuth2TokenSource source(SourceKey key, Duration timeout) {
 		RefreshTokenStore store = null;
 		if (key.client.grantType() == GrantType.REFRESH_TOKEN) {
 			store = (key.storeFile != null) ? new FileRefreshTokenStore(key.storeFile, key.refreshToken)
 					: RefreshTokenStore.inMemory(key.refreshToken);
 		}
-		return new OAuth2TokenSource(key.client, store, key.timeout);
+		return new OAuth2TokenSource(key.client, store, timeout);
 	}
 
 	private static SourceKey sourceKey(String dataSourceName, CredentialProperties properties) {
@@ -113,12 +115,11 @@ class OAuth2ProviderConfiguration {
 				settings.getClientAuthentication(), settings.getGrantType(), settings.getScope(),
 				settings.getParameters());
 		return new SourceKey(client, (settings.getGrantType() == GrantType.REFRESH_TOKEN) ? refreshToken : null,
-				storeFile, properties.getRefresh().getFetchTimeout());
+				storeFile);
 	}
 
 	/** Settings that make two DataSources share one token source. */
-	private record SourceKey(OAuth2Client client, @Nullable String refreshToken, @Nullable Path storeFile,
-			Duration timeout) {
+	private record SourceKey(OAuth2Client client, @Nullable String refreshToken, @Nullable Path storeFile) {
 
 		@Override
 		public String toString() {

@@ -84,24 +84,25 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		if (type == null) {
 			type = ProviderType.BEAN;
 		}
+		CredentialProviderFactory factory = factory(type, beanName);
 		if (type.bearerToken() && !properties.isAllowInsecureTransport()) {
 			requireTls(hikari, beanName, type);
 		}
 		String defaultUsername = (properties.getUsername() != null) ? properties.getUsername() : hikari.getUsername();
-		boolean sqlServerAccessToken = type == ProviderType.AZURE && SqlServerAccessToken.applies(hikari);
+		boolean sqlServerAccessToken = type == ProviderType.AZURE && SqlServerAccessToken.applies(hikari, beanName);
 		if (sqlServerAccessToken && defaultUsername == null) {
 			// The token names the principal; SQL Server takes no username next to it.
 			defaultUsername = SqlServerAccessToken.NO_USERNAME;
 		}
 		DataSourceDetails details = new DataSourceDetails(hikari.getJdbcUrl(), defaultUsername,
 				hikari.getDataSourceProperties());
-		CredentialProvider provider = factory(type, beanName).create(beanName, properties, details);
+		CredentialProvider provider = factory.create(beanName, properties, details);
 		CredentialCache cache = new CredentialCache(beanName, type.value(), provider, defaultUsername,
 				properties.getRefresh().toSettings());
 		this.listeners.orderedStream().forEach(cache::addListener);
 		try {
 			if (sqlServerAccessToken) {
-				SqlServerAccessToken.use(hikari, cache, beanName);
+				SqlServerAccessToken.use(hikari, cache);
 			}
 			HikariCredentialBinding.bind(hikari, cache, properties.getOnRotation() == OnRotation.EVICT);
 		}

@@ -22,18 +22,24 @@ final class SqlServerAccessToken {
 	private SqlServerAccessToken() {
 	}
 
-	static boolean applies(HikariDataSource hikari) {
-		return hikari.getDataSource() == null && hikari.getDataSourceClassName() == null
+	/**
+	 * Whether the pool must connect through the access-token callback.
+	 * @throws RefreshingDataSourceConfigurationException when it must, but mssql-jdbc has
+	 * no callback
+	 */
+	static boolean applies(HikariDataSource hikari, String beanName) {
+		boolean applies = hikari.getDataSource() == null && hikari.getDataSourceClassName() == null
 				&& JdbcUrl.parse(hikari.getJdbcUrl()).vendor() == JdbcUrl.Vendor.SQLSERVER;
-	}
-
-	static void use(HikariDataSource hikari, CredentialCache cache, String beanName) {
-		if (!ClassUtils.isPresent(CALLBACK, SqlServerAccessToken.class.getClassLoader())) {
+		if (applies && !ClassUtils.isPresent(CALLBACK, SqlServerAccessToken.class.getClassLoader())) {
 			throw new RefreshingDataSourceConfigurationException("DataSource '" + beanName
 					+ "' connects to SQL Server with an Entra token, which needs mssql-jdbc 12.4 or later (its "
 					+ "access-token callback), but " + CALLBACK + " is not on the classpath.",
 					"Use com.microsoft.sqlserver:mssql-jdbc 12.4 or later.");
 		}
+		return applies;
+	}
+
+	static void use(HikariDataSource hikari, CredentialCache cache) {
 		hikari.setDataSource(
 				SqlServerAccessTokenDataSource.create(hikari.getJdbcUrl(), hikari.getDataSourceProperties(), cache));
 	}

@@ -204,7 +204,9 @@ class TokenProviderAutoConfigurationTests {
 	@Test
 	void awsRdsIamWithoutTheSdkFailsStartupNamingTheDependency() {
 		this.runner.withClassLoader(new FilteredClassLoader(RdsUtilities.class))
-			.withPropertyValues("refreshing.datasource.provider.type=aws-rds-iam")
+			// The missing SDK is reported before the missing TLS.
+			.withPropertyValues("spring.datasource.url=jdbc:postgresql://db.example:5432/app?sslmode=disable",
+					"refreshing.datasource.provider.type=aws-rds-iam")
 			.run((context) -> {
 				FailureAnalysis analysis = analyze(context);
 				assertThat(analysis.getDescription()).contains("'dataSource'")
