@@ -1,12 +1,18 @@
 package io.github.refreshingdatasource.autoconfigure;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.github.refreshingdatasource.credentials.RefreshMode;
 import io.github.refreshingdatasource.credentials.RefreshSettings;
+import io.github.refreshingdatasource.credentials.provider.azure.AzureTokenScope;
+import io.github.refreshingdatasource.credentials.provider.oauth2.ClientAuthentication;
+import io.github.refreshingdatasource.credentials.provider.oauth2.GrantType;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.convert.DurationUnit;
@@ -32,6 +38,14 @@ public class CredentialProperties {
 	 * What to do with pooled connections when a new credential arrives.
 	 */
 	private OnRotation onRotation = OnRotation.KEEP;
+
+	/**
+	 * Whether a provider whose token is the password (azure, aws-rds-iam, oauth2) may send
+	 * it over a connection without TLS (a JDBC URL that turns TLS off or leaves it
+	 * optional) or fetch it from a token endpoint over plain HTTP. Only for a database on
+	 * the same host, such as a local test database.
+	 */
+	private boolean allowInsecureTransport;
 
 	private final Provider provider = new Provider();
 
@@ -61,6 +75,14 @@ public class CredentialProperties {
 		this.onRotation = onRotation;
 	}
 
+	public boolean isAllowInsecureTransport() {
+		return this.allowInsecureTransport;
+	}
+
+	public void setAllowInsecureTransport(boolean allowInsecureTransport) {
+		this.allowInsecureTransport = allowInsecureTransport;
+	}
+
 	public Provider getProvider() {
 		return this.provider;
 	}
@@ -88,6 +110,12 @@ public class CredentialProperties {
 
 		private final Bean bean = new Bean();
 
+		private final OAuth2 oauth2 = new OAuth2();
+
+		private final AwsRdsIam awsRdsIam = new AwsRdsIam();
+
+		private final Azure azure = new Azure();
+
 		public @Nullable ProviderType getType() {
 			return this.type;
 		}
@@ -114,6 +142,18 @@ public class CredentialProperties {
 
 		public Bean getBean() {
 			return this.bean;
+		}
+
+		public OAuth2 getOauth2() {
+			return this.oauth2;
+		}
+
+		public AwsRdsIam getAwsRdsIam() {
+			return this.awsRdsIam;
+		}
+
+		public Azure getAzure() {
+			return this.azure;
 		}
 
 	}
@@ -301,6 +341,413 @@ public class CredentialProperties {
 		public void setName(@Nullable String name) {
 			this.name = name;
 		}
+
+	}
+
+	/**
+	 * An OAuth2 token endpoint whose access token is the password.
+	 */
+	public static class OAuth2 {
+
+		/**
+		 * Token endpoint URI, for example https://login.example.com/oauth2/token.
+		 */
+		private @Nullable URI tokenUri;
+
+		/**
+		 * Grant used to obtain access tokens.
+		 */
+		private GrantType grantType = GrantType.CLIENT_CREDENTIALS;
+
+		/**
+		 * Client identifier.
+		 */
+		private @Nullable String clientId;
+
+		/**
+		 * Client secret. Not needed with client-authentication 'none'.
+		 */
+		private @Nullable String clientSecret;
+
+		/**
+		 * How the client authenticates to the token endpoint.
+		 */
+		private ClientAuthentication clientAuthentication = ClientAuthentication.CLIENT_SECRET_BASIC;
+
+		/**
+		 * Scopes to request. When empty, the token endpoint chooses.
+		 */
+		private List<String> scope = new ArrayList<>();
+
+		/**
+		 * Further form parameters of the token request, such as 'audience' or 'resource'.
+		 */
+		private Map<String, String> parameters = new LinkedHashMap<>();
+
+		/**
+		 * Refresh token to start from, with the refresh-token grant. When the store is a
+		 * file holding a newer token of the same chain, the file wins.
+		 */
+		private @Nullable String refreshToken;
+
+		/**
+		 * Where the newest refresh token is kept when the token endpoint rotates it.
+		 */
+		private RefreshTokenStoreType refreshTokenStore = RefreshTokenStoreType.MEMORY;
+
+		/**
+		 * File holding the newest refresh token, with refresh-token-store 'file'. Written
+		 * atomically, readable by its owner only.
+		 */
+		private @Nullable Path refreshTokenFile;
+
+		public @Nullable URI getTokenUri() {
+			return this.tokenUri;
+		}
+
+		public void setTokenUri(@Nullable URI tokenUri) {
+			this.tokenUri = tokenUri;
+		}
+
+		public GrantType getGrantType() {
+			return this.grantType;
+		}
+
+		public void setGrantType(GrantType grantType) {
+			this.grantType = grantType;
+		}
+
+		public @Nullable String getClientId() {
+			return this.clientId;
+		}
+
+		public void setClientId(@Nullable String clientId) {
+			this.clientId = clientId;
+		}
+
+		public @Nullable String getClientSecret() {
+			return this.clientSecret;
+		}
+
+		public void setClientSecret(@Nullable String clientSecret) {
+			this.clientSecret = clientSecret;
+		}
+
+		public ClientAuthentication getClientAuthentication() {
+			return this.clientAuthentication;
+		}
+
+		public void setClientAuthentication(ClientAuthentication clientAuthentication) {
+			this.clientAuthentication = clientAuthentication;
+		}
+
+		public List<String> getScope() {
+			return this.scope;
+		}
+
+		public void setScope(List<String> scope) {
+			this.scope = scope;
+		}
+
+		public Map<String, String> getParameters() {
+			return this.parameters;
+		}
+
+		public void setParameters(Map<String, String> parameters) {
+			this.parameters = parameters;
+		}
+
+		public @Nullable String getRefreshToken() {
+			return this.refreshToken;
+		}
+
+		public void setRefreshToken(@Nullable String refreshToken) {
+			this.refreshToken = refreshToken;
+		}
+
+		public RefreshTokenStoreType getRefreshTokenStore() {
+			return this.refreshTokenStore;
+		}
+
+		public void setRefreshTokenStore(RefreshTokenStoreType refreshTokenStore) {
+			this.refreshTokenStore = refreshTokenStore;
+		}
+
+		public @Nullable Path getRefreshTokenFile() {
+			return this.refreshTokenFile;
+		}
+
+		public void setRefreshTokenFile(@Nullable Path refreshTokenFile) {
+			this.refreshTokenFile = refreshTokenFile;
+		}
+
+		@Override
+		public String toString() {
+			return "OAuth2[tokenUri=" + this.tokenUri + ", clientId=" + this.clientId + ", grantType=" + this.grantType
+					+ "]";
+		}
+
+	}
+
+	/**
+	 * RDS IAM authentication tokens, generated locally by the AWS SDK.
+	 */
+	public static class AwsRdsIam {
+
+		/**
+		 * Database endpoint the token is signed for. Defaults to the host of the JDBC URL.
+		 */
+		private @Nullable String hostname;
+
+		/**
+		 * Database port the token is signed for. Defaults to the port of the JDBC URL, or
+		 * the database's default port.
+		 */
+		private @Nullable Integer port;
+
+		/**
+		 * AWS region of the database, for example eu-west-1. Defaults to the region in an
+		 * RDS endpoint name, then to the AWS SDK's region lookup (AWS_REGION, profile).
+		 */
+		private @Nullable String region;
+
+		/**
+		 * Database user the token is signed for. Defaults to refreshing.datasource.username,
+		 * then spring.datasource.username.
+		 */
+		private @Nullable String username;
+
+		/**
+		 * Named profile of the AWS shared credentials and config files to sign with. When not
+		 * set, an application AwsCredentialsProvider bean if there is exactly one, otherwise
+		 * the SDK's default credentials chain.
+		 */
+		private @Nullable String profile;
+
+		public @Nullable String getHostname() {
+			return this.hostname;
+		}
+
+		public void setHostname(@Nullable String hostname) {
+			this.hostname = hostname;
+		}
+
+		public @Nullable Integer getPort() {
+			return this.port;
+		}
+
+		public void setPort(@Nullable Integer port) {
+			this.port = port;
+		}
+
+		public @Nullable String getRegion() {
+			return this.region;
+		}
+
+		public void setRegion(@Nullable String region) {
+			this.region = region;
+		}
+
+		public @Nullable String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(@Nullable String username) {
+			this.username = username;
+		}
+
+		public @Nullable String getProfile() {
+			return this.profile;
+		}
+
+		public void setProfile(@Nullable String profile) {
+			this.profile = profile;
+		}
+
+	}
+
+	/**
+	 * Microsoft Entra ID access tokens from Azure Identity.
+	 */
+	public static class Azure {
+
+		/**
+		 * Which Azure Identity credential to use. When not set, the application's single
+		 * TokenCredential bean if there is one, otherwise 'default' (DefaultAzureCredential).
+		 */
+		private @Nullable AzureCredentialType credential;
+
+		/**
+		 * Client id: of the user-assigned managed identity, the workload identity, or the
+		 * app registration (client-secret, client-certificate).
+		 */
+		private @Nullable String clientId;
+
+		/**
+		 * Directory (tenant) id.
+		 */
+		private @Nullable String tenantId;
+
+		/**
+		 * Client secret, with credential 'client-secret'.
+		 */
+		private @Nullable String clientSecret;
+
+		/**
+		 * Path of the client certificate (PEM, or PFX/PKCS#12), with credential
+		 * 'client-certificate'.
+		 */
+		private @Nullable String certificatePath;
+
+		/**
+		 * Password of a PFX client certificate.
+		 */
+		private @Nullable String certificatePassword;
+
+		/**
+		 * Microsoft Entra authority host. Defaults to the cloud's.
+		 */
+		private @Nullable String authorityHost;
+
+		/**
+		 * Database service the token is for, which chooses the scope. Defaults to the
+		 * database of the JDBC URL (MariaDB counts as MySQL).
+		 */
+		private AzureTokenScope.@Nullable Database database;
+
+		/**
+		 * Azure cloud, which chooses the scope and the default authority host.
+		 */
+		private AzureTokenScope.Cloud cloud = AzureTokenScope.Cloud.AZURE;
+
+		/**
+		 * Token scope, overriding the one chosen by database and cloud.
+		 */
+		private @Nullable String scope;
+
+		public @Nullable AzureCredentialType getCredential() {
+			return this.credential;
+		}
+
+		public void setCredential(@Nullable AzureCredentialType credential) {
+			this.credential = credential;
+		}
+
+		public @Nullable String getClientId() {
+			return this.clientId;
+		}
+
+		public void setClientId(@Nullable String clientId) {
+			this.clientId = clientId;
+		}
+
+		public @Nullable String getTenantId() {
+			return this.tenantId;
+		}
+
+		public void setTenantId(@Nullable String tenantId) {
+			this.tenantId = tenantId;
+		}
+
+		public @Nullable String getClientSecret() {
+			return this.clientSecret;
+		}
+
+		public void setClientSecret(@Nullable String clientSecret) {
+			this.clientSecret = clientSecret;
+		}
+
+		public @Nullable String getCertificatePath() {
+			return this.certificatePath;
+		}
+
+		public void setCertificatePath(@Nullable String certificatePath) {
+			this.certificatePath = certificatePath;
+		}
+
+		public @Nullable String getCertificatePassword() {
+			return this.certificatePassword;
+		}
+
+		public void setCertificatePassword(@Nullable String certificatePassword) {
+			this.certificatePassword = certificatePassword;
+		}
+
+		public @Nullable String getAuthorityHost() {
+			return this.authorityHost;
+		}
+
+		public void setAuthorityHost(@Nullable String authorityHost) {
+			this.authorityHost = authorityHost;
+		}
+
+		public AzureTokenScope.@Nullable Database getDatabase() {
+			return this.database;
+		}
+
+		public void setDatabase(AzureTokenScope.@Nullable Database database) {
+			this.database = database;
+		}
+
+		public AzureTokenScope.Cloud getCloud() {
+			return this.cloud;
+		}
+
+		public void setCloud(AzureTokenScope.Cloud cloud) {
+			this.cloud = cloud;
+		}
+
+		public @Nullable String getScope() {
+			return this.scope;
+		}
+
+		public void setScope(@Nullable String scope) {
+			this.scope = scope;
+		}
+
+		@Override
+		public String toString() {
+			return "Azure[credential=" + this.credential + ", clientId=" + this.clientId + ", tenantId=" + this.tenantId
+					+ "]";
+		}
+
+	}
+
+	/**
+	 * The Azure Identity credentials the azure provider can build.
+	 */
+	public enum AzureCredentialType {
+
+		/** DefaultAzureCredential: environment, workload identity, managed identity, developer tools. */
+		DEFAULT,
+
+		/** ManagedIdentityCredential: system- or user-assigned (client-id) managed identity. */
+		MANAGED_IDENTITY,
+
+		/** WorkloadIdentityCredential: AKS workload identity (federated token file). */
+		WORKLOAD_IDENTITY,
+
+		/** ClientSecretCredential: an app registration's secret. */
+		CLIENT_SECRET,
+
+		/** ClientCertificateCredential: an app registration's certificate. */
+		CLIENT_CERTIFICATE,
+
+		/** AzureCliCredential: the signed-in Azure CLI, for development. */
+		AZURE_CLI
+
+	}
+
+	/**
+	 * Where a rotating refresh token is kept.
+	 */
+	public enum RefreshTokenStoreType {
+
+		/** In memory: a restart starts again from the configured refresh token. */
+		MEMORY,
+
+		/** In a file, so a restart continues the chain. */
+		FILE
 
 	}
 

@@ -19,4 +19,18 @@ interface CredentialProviderFactory {
 	 */
 	CredentialProvider create(String dataSourceName, CredentialProperties properties);
 
+	/**
+	 * Create the provider, checking its settings first, knowing where the DataSource
+	 * connects. Providers that do not care keep the default.
+	 * @param dataSourceName the DataSource bean name
+	 * @param properties the DataSource's resolved settings
+	 * @param dataSource the DataSource's URL and default username
+	 * @return the provider
+	 * @throws RefreshingDataSourceConfigurationException when the settings cannot work
+	 */
+	default CredentialProvider create(String dataSourceName, CredentialProperties properties,
+			DataSourceDetails dataSource) {
+		return create(dataSourceName, properties);
+	}
+
 }

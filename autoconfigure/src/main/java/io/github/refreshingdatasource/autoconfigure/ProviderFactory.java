@@ -11,9 +11,13 @@ final class ProviderFactory implements CredentialProviderFactory {
 
 	private final ProviderType type;
 
-	private final BiFunction<String, CredentialProperties, CredentialProvider> create;
+	private final Creator create;
 
 	ProviderFactory(ProviderType type, BiFunction<String, CredentialProperties, CredentialProvider> create) {
+		this(type, (dataSourceName, properties, dataSource) -> create.apply(dataSourceName, properties));
+	}
+
+	ProviderFactory(ProviderType type, Creator create) {
 		this.type = type;
 		this.create = create;
 	}
@@ -25,7 +29,23 @@ final class ProviderFactory implements CredentialProviderFactory {
 
 	@Override
 	public CredentialProvider create(String dataSourceName, CredentialProperties properties) {
-		return this.create.apply(dataSourceName, properties);
+		return this.create.create(dataSourceName, properties, DataSourceDetails.UNKNOWN);
+	}
+
+	@Override
+	public CredentialProvider create(String dataSourceName, CredentialProperties properties,
+			DataSourceDetails dataSource) {
+		return this.create.create(dataSourceName, properties, dataSource);
+	}
+
+	/**
+	 * Creates a provider from its settings and what is known of the DataSource.
+	 */
+	@FunctionalInterface
+	interface Creator {
+
+		CredentialProvider create(String dataSourceName, CredentialProperties properties, DataSourceDetails dataSource);
+
 	}
 
 	/**

@@ -11,21 +11,36 @@ import org.jspecify.annotations.Nullable;
 public enum ProviderType {
 
 	/** A fixed username and password from configuration, for development. */
-	STATIC(null),
+	STATIC(null, false),
 
 	/** A file written by Vault Agent, a Kubernetes secret mount or any rotator; re-read when it changes. */
-	FILE(null),
+	FILE(null, false),
 
 	/** The output of a program such as {@code az account get-access-token} or {@code aws rds generate-db-auth-token}. */
-	COMMAND(null),
+	COMMAND(null, false),
 
 	/** An application bean implementing {@code CredentialProvider}. */
-	BEAN(null);
+	BEAN(null, false),
+
+	/**
+	 * An access token from an OAuth2 token endpoint (client credentials or a rotating
+	 * refresh token), for databases and proxies that accept one as the password.
+	 */
+	OAUTH2(null, true),
+
+	/** An RDS IAM authentication token, generated locally by the AWS SDK v2. */
+	AWS_RDS_IAM("software.amazon.awssdk:rds", true),
+
+	/** A Microsoft Entra ID access token from Azure Identity, for Azure Database for PostgreSQL, MySQL and Azure SQL. */
+	AZURE("com.azure:azure-identity", true);
 
 	private final @Nullable String requiredDependency;
 
-	ProviderType(@Nullable String requiredDependency) {
+	private final boolean bearerToken;
+
+	ProviderType(@Nullable String requiredDependency, boolean bearerToken) {
 		this.requiredDependency = requiredDependency;
+		this.bearerToken = bearerToken;
 	}
 
 	/**
@@ -42,6 +57,15 @@ public enum ProviderType {
 	 */
 	public @Nullable String requiredDependency() {
 		return this.requiredDependency;
+	}
+
+	/**
+	 * Whether the password is a bearer token, which anyone who sees it can use until it
+	 * expires: such providers demand TLS to the database.
+	 * @return {@code true} for token providers
+	 */
+	public boolean bearerToken() {
+		return this.bearerToken;
 	}
 
 }

@@ -24,7 +24,8 @@ import org.springframework.core.env.Environment;
 @ConditionalOnBooleanProperty(name = "refreshing.datasource.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RefreshingDataSourceProperties.class)
 @Import({ StaticProviderConfiguration.class, FileProviderConfiguration.class, CommandProviderConfiguration.class,
-		BeanProviderConfiguration.class })
+		BeanProviderConfiguration.class, OAuth2ProviderConfiguration.class,
+		AwsRdsIamProviderConfiguration.class, AzureProviderConfiguration.class })
 public final class RefreshingDataSourceAutoConfiguration {
 
 	@Bean

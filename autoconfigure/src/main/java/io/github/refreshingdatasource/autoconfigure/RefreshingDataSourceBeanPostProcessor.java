@@ -1,10 +1,13 @@
 package io.github.refreshingdatasource.autoconfigure;
 
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
@@ -16,6 +19,7 @@ import io.github.refreshingdatasource.credentials.CredentialFetchInterceptor;
 import io.github.refreshingdatasource.credentials.CredentialProvider;
 import io.github.refreshingdatasource.jdbc.HikariCredentialBinding;
 import io.github.refreshingdatasource.jdbc.UnpooledCredentialBinding;
+import io.github.refreshingdatasource.jdbc.TransportSecurity;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -112,8 +116,17 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		}
 		ProviderType type = typeOf(properties);
 		String defaultUsername = (properties.getUsername() != null) ? properties.getUsername() : hikari.getUsername();
-		CredentialCache cache = createCache(beanName, type, properties, defaultUsername);
+		boolean sqlServerAccessToken = type == ProviderType.AZURE && SqlServerAccessToken.applies(hikari, beanName);
+		if (sqlServerAccessToken && defaultUsername == null) {
+			// The token names the principal; SQL Server takes no username next to it.
+			defaultUsername = SqlServerAccessToken.NO_USERNAME;
+		}
+		CredentialCache cache = createCache(beanName, type, properties,
+				new DataSourceDetails(hikari.getJdbcUrl(), defaultUsername, hikari.getDataSourceProperties()));
 		try {
+			if (sqlServerAccessToken) {
+				SqlServerAccessToken.use(hikari, cache);
+			}
 			HikariCredentialBinding.bind(hikari, cache, properties.getOnRotation() == OnRotation.EVICT,
 					credentialSource(type, properties));
 		}
@@ -179,7 +192,9 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 			username = properties.getUsername();
 		}
 		ProviderType type = typeOf(properties);
-		CredentialCache cache = createCache(name, type, properties, username);
+		String url = (dataSource instanceof AbstractDriverBasedDataSource driverBased) ? driverBased.getUrl() : null;
+		CredentialCache cache = createCache(name, type, properties,
+				new DataSourceDetails(url, username, new Properties()));
 		DataSource bound = UnpooledCredentialBinding.bind(dataSource, cache, credentialSource(type, properties));
 		this.migrationDataSources.add(bound);
 		this.registry.getObject().register(cache);
@@ -195,9 +210,13 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 	}
 
 	private CredentialCache createCache(String name, ProviderType type, CredentialProperties properties,
-			@Nullable String defaultUsername) {
-		CredentialProvider provider = factory(type, name).create(name, properties);
-		CredentialCache cache = new CredentialCache(name, type.value(), provider, defaultUsername,
+			DataSourceDetails details) {
+		CredentialProviderFactory factory = factory(type, name);
+		if (type.bearerToken() && !properties.isAllowInsecureTransport()) {
+			requireTls(details, name, type);
+		}
+		CredentialProvider provider = factory.create(name, properties, details);
+		CredentialCache cache = new CredentialCache(name, type.value(), provider, details.username(),
 				properties.getRefresh().toSettings());
 		this.listeners.orderedStream().forEach(cache::addListener);
 		this.fetchInterceptors.orderedStream().reduce(RefreshingDataSourceBeanPostProcessor::nest)
@@ -229,6 +248,19 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		};
 	}
 
+	private static void requireTls(DataSourceDetails details, String name, ProviderType type) {
+		String reason = TransportSecurity.insecureReason(details.jdbcUrl(), details.dataSourceProperties());
+		if (reason != null) {
+			throw new RefreshingDataSourceConfigurationException("DataSource '" + name + "' uses the " + type.value()
+					+ " provider, whose token is sent to the database as the password, but its connection does not "
+					+ "require TLS: " + reason + ".",
+					"Require TLS in the JDBC URL (PostgreSQL sslmode=verify-full or require, MySQL sslMode=VERIFY_IDENTITY "
+							+ "or REQUIRED, SQL Server encrypt=true), or, for a database on the same host only, set "
+							+ "refreshing.datasource.allow-insecure-transport=true (or "
+							+ CredentialPropertiesResolver.prefixOf(name) + ".allow-insecure-transport=true).");
+		}
+	}
+
 	private CredentialProviderFactory factory(ProviderType type, String beanName) {
 		return this.factories.stream()
 			.filter((candidate) -> candidate.type() == type)
@@ -246,7 +278,13 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		return new RefreshingDataSourceConfigurationException(
 				"DataSource '" + beanName + "' uses credential provider '" + type.value() + "', which is not available.",
 				"Set refreshing.datasource.provider.type (or " + CredentialPropertiesResolver.prefixOf(beanName)
-						+ ".provider.type) to one of static, file, command, bean.");
+						+ ".provider.type) to one of " + validTypes() + ".");
+	}
+
+	private static String validTypes() {
+		return Arrays.stream(ProviderType.values())
+			.map(ProviderType::value)
+			.collect(Collectors.joining(", "));
 	}
 
 	private HikariDataSource unwrapHikari(DataSource dataSource, String beanName) {

@@ -175,7 +175,8 @@ public final class CredentialCache implements AutoCloseable {
 			.multiplier(retry.multiplier())
 			.maxDelay(retry.maxInterval())
 			.jitter(retry.initialInterval().dividedBy(2))
-			.predicate((failure) -> !this.closed && !(failure instanceof InterruptedException))
+			.predicate((failure) -> !this.closed && !(failure instanceof InterruptedException)
+					&& !(failure instanceof NonRetryableCredentialException))
 			.build();
 		RetryTemplate template = new RetryTemplate(policy);
 		template.setRetryListener(new RetryListener() {
@@ -692,7 +693,9 @@ public final class CredentialCache implements AutoCloseable {
 		Current current = this.current;
 		boolean valid = current != null && now < current.usableUntil;
 		String message = this.dataSourceName + " (provider " + this.providerType + "): refresh (" + cause.tagValue()
-				+ ") failed after " + this.settings.retry().maxAttempts() + " attempt(s): " + redact(describe(failure)) + "; "
+				+ ") failed " + ((failure instanceof NonRetryableCredentialException) ? "(not retried)"
+						: "after " + this.settings.retry().maxAttempts() + " attempt(s)")
+				+ ": " + redact(describe(failure)) + "; "
 				+ (valid ? "serving credential " + current.credential.fingerprint() + " until it expires at "
 						+ current.effectiveExpiry : "no valid credential")
 				+ ", next attempt at " + this.nextRefreshAt;
