@@ -6,8 +6,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
@@ -19,6 +17,7 @@ import io.github.refreshingdatasource.credentials.CredentialProvider;
 import io.github.refreshingdatasource.credentials.DbCredential;
 import io.github.refreshingdatasource.credentials.RefreshMode;
 import io.github.refreshingdatasource.testsupport.ScramPostgres;
+import io.github.refreshingdatasource.testsupport.Secrets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,7 +45,7 @@ class LazyRefreshIntegrationTests {
 
 	private static ScramPostgres postgres;
 
-	private final Set<String> passwords = ConcurrentHashMap.newKeySet();
+	private final Secrets secrets = new Secrets();
 
 	@BeforeAll
 	static void startPostgres() {
@@ -60,21 +59,18 @@ class LazyRefreshIntegrationTests {
 
 	@AfterEach
 	void noPasswordInOutput(CapturedOutput output) {
-		assertThat(this.passwords).isNotEmpty();
-		for (String password : this.passwords) {
-			assertThat(output.getAll()).as("captured output must not contain a password").doesNotContain(password);
-		}
+		this.secrets.assertNoneIn(output.getAll());
 	}
 
 	@Test
 	void lazyModeRefreshesOnlyWhenANewConnectionNeedsItAndHasNoSchedulerThread() {
 		String role = "lazy_app";
-		postgres.createLoginRole(role, password());
+		postgres.createLoginRole(role, this.secrets.newPassword());
 		AtomicInteger fetches = new AtomicInteger();
 		// A 6-second login, refreshed 3 s before expiry: due after 3 s.
 		CredentialProvider issuer = () -> {
 			fetches.incrementAndGet();
-			String password = password();
+			String password = this.secrets.newPassword();
 			Instant expiresAt = Instant.now().plusSeconds(6);
 			postgres.setPassword(role, password, expiresAt.plusSeconds(2));
 			return DbCredential.of(role, password, expiresAt);
@@ -109,11 +105,6 @@ class LazyRefreshIntegrationTests {
 			});
 	}
 
-	private String password() {
-		String password = ScramPostgres.randomPassword();
-		this.passwords.add(password);
-		return password;
-	}
 
 	private static String currentUser(DataSource dataSource) throws SQLException {
 		try (Connection connection = dataSource.getConnection();

@@ -9,8 +9,6 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,6 +17,7 @@ import javax.sql.DataSource;
 
 import io.github.refreshingdatasource.credentials.DbCredential;
 import io.github.refreshingdatasource.testsupport.ScramPostgres;
+import io.github.refreshingdatasource.testsupport.Secrets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,7 +58,7 @@ class RejectedLoginIntegrationTests {
 
 	private static final AtomicInteger roleCounter = new AtomicInteger();
 
-	private final Set<String> passwords = ConcurrentHashMap.newKeySet();
+	private final Secrets secrets = new Secrets();
 
 	@TempDir
 	Path tempDir;
@@ -76,10 +75,7 @@ class RejectedLoginIntegrationTests {
 
 	@AfterEach
 	void noPasswordInOutput(CapturedOutput output) {
-		assertThat(this.passwords).isNotEmpty();
-		for (String password : this.passwords) {
-			assertThat(output.getAll()).as("captured output must not contain a password").doesNotContain(password);
-		}
+		this.secrets.assertNoneIn(output.getAll());
 	}
 
 	private ApplicationContextRunner runner(String... properties) {
@@ -94,7 +90,7 @@ class RejectedLoginIntegrationTests {
 	@Test
 	void rejectedCredentialIsNamedInOneWarnAndInTheBorrowersException(CapturedOutput output) throws Exception {
 		String role = newRole();
-		String wrong = password();
+		String wrong = this.secrets.newPassword();
 		Path file = Files.writeString(this.tempDir.resolve("db-password"), wrong);
 		String fingerprint = DbCredential.of(role, wrong, null).fingerprint();
 		runner("refreshing.datasource.provider.type=file", "refreshing.datasource.provider.file.path=" + file,
@@ -115,7 +111,7 @@ class RejectedLoginIntegrationTests {
 					assertThat(messages).contains("datasource 'dataSource'", "provider: file", "user: " + role,
 							"credential: " + fingerprint, "SQLState 28P01", MEANING,
 							"credential file " + file.toAbsolutePath());
-					assertNoPassword(messages);
+					this.secrets.assertNoneIn(messages);
 				}
 			});
 		assertThat(countMatches(output.getAll(), "WARN.*rejected the login of datasource 'dataSource'.*" + fingerprint))
@@ -126,7 +122,7 @@ class RejectedLoginIntegrationTests {
 	@Test
 	void startupThatOpensThePoolWithARejectedCredentialFailsWithAnExplanation(CapturedOutput output) throws Exception {
 		String role = newRole();
-		String wrong = password();
+		String wrong = this.secrets.newPassword();
 		Path file = Files.writeString(this.tempDir.resolve("db-password"), wrong);
 		Path schema = Files.writeString(this.tempDir.resolve("schema.sql"), "CREATE TABLE startup_probe (id int);");
 		SpringApplication application = new SpringApplication(OpensThePoolAtStartup.class);
@@ -145,7 +141,7 @@ class RejectedLoginIntegrationTests {
 			.contains("Reason: SQLState 28P01 (" + MEANING + ").")
 			.contains("Check that the credential file " + file.toAbsolutePath() + " holds the current password of '"
 					+ role + "'");
-		assertNoPassword(messages(failure));
+		this.secrets.assertNoneIn(messages(failure));
 	}
 
 	/**
@@ -161,7 +157,7 @@ class RejectedLoginIntegrationTests {
 		Duration pause = Duration.ofSeconds(2);
 		Duration maxPause = Duration.ofSeconds(4);
 		String role = newRole();
-		String wrong = password();
+		String wrong = this.secrets.newPassword();
 		Path file = writeAtomically(this.tempDir.resolve("db-password"), wrong);
 		runner("refreshing.datasource.provider.type=file", "refreshing.datasource.provider.file.path=" + file,
 				"spring.datasource.username=" + role, "spring.datasource.hikari.initialization-fail-timeout=-1",
@@ -187,7 +183,7 @@ class RejectedLoginIntegrationTests {
 				assertThat(attempts).as("failed logins within " + elapsed)
 					.isLessThanOrEqualTo(maxConsecutiveRejections + pausesEndedWithin(elapsed, pause, maxPause));
 
-				String fixed = password();
+				String fixed = this.secrets.newPassword();
 				postgres.setPassword(role, fixed);
 				writeAtomically(file, fixed);
 				await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> currentUser(dataSource), role::equals);
@@ -238,20 +234,8 @@ class RejectedLoginIntegrationTests {
 
 	private String newRole() {
 		String role = "rejected_" + roleCounter.incrementAndGet();
-		postgres.createLoginRole(role, password());
+		postgres.createLoginRole(role, this.secrets.newPassword());
 		return role;
-	}
-
-	private String password() {
-		String password = ScramPostgres.randomPassword();
-		this.passwords.add(password);
-		return password;
-	}
-
-	private void assertNoPassword(String text) {
-		for (String password : this.passwords) {
-			assertThat(text).as("exception messages must not contain a password").doesNotContain(password);
-		}
 	}
 
 	private static String messages(Throwable failure) {

@@ -31,6 +31,7 @@ import io.github.refreshingdatasource.credentials.CredentialProvider;
 import io.github.refreshingdatasource.credentials.DbCredential;
 import io.github.refreshingdatasource.credentials.provider.file.FileCredentialProvider;
 import io.github.refreshingdatasource.testsupport.ScramPostgres;
+import io.github.refreshingdatasource.testsupport.Secrets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,7 +65,7 @@ class RotatingCredentialsIntegrationTests {
 
 	private static final AtomicInteger roleCounter = new AtomicInteger();
 
-	private final Set<String> passwords = ConcurrentHashMap.newKeySet();
+	private final Secrets secrets = new Secrets();
 
 	@TempDir
 	Path tempDir;
@@ -84,10 +85,7 @@ class RotatingCredentialsIntegrationTests {
 
 	@AfterEach
 	void noPasswordInOutput(CapturedOutput output) {
-		assertThat(this.passwords).isNotEmpty();
-		for (String password : this.passwords) {
-			assertThat(output.getAll()).as("captured output must not contain a password").doesNotContain(password);
-		}
+		this.secrets.assertNoneIn(output.getAll());
 	}
 
 	private ApplicationContextRunner runner(String... properties) {
@@ -163,7 +161,7 @@ class RotatingCredentialsIntegrationTests {
 	@Test
 	void coldBurstFetchesOnce() throws Exception {
 		String role = newRole();
-		String password = password();
+		String password = this.secrets.newPassword();
 		postgres.setPassword(role, password);
 		CountDownLatch release = new CountDownLatch(1);
 		CountingProvider provider = new CountingProvider(() -> {
@@ -200,7 +198,7 @@ class RotatingCredentialsIntegrationTests {
 	@Test
 	void earlyRevocationRecoversWithoutFailingAConnection() throws Exception {
 		String role = newRole();
-		String first = password();
+		String first = this.secrets.newPassword();
 		postgres.setPassword(role, first);
 		AtomicReference<String> source = new AtomicReference<>(first);
 		// The source never announces changes: the cache learns of the revocation only from the database.
@@ -210,7 +208,7 @@ class RotatingCredentialsIntegrationTests {
 			HikariDataSource pool = hikari(context);
 			query(pool);
 			assertThat(provider.calls.get()).isEqualTo(1);
-			String second = password();
+			String second = this.secrets.newPassword();
 			postgres.setPassword(role, second);
 			source.set(second);
 			postgres.terminateConnections(role);
@@ -227,7 +225,7 @@ class RotatingCredentialsIntegrationTests {
 	@Test
 	void providerOutageServesTheValidCredentialThenNamesTheCauseThenRecovers(CapturedOutput output) throws Exception {
 		String role = newRole();
-		String password = password();
+		String password = this.secrets.newPassword();
 		postgres.setPassword(role, password);
 		AtomicReference<Instant> expiresAt = new AtomicReference<>(Instant.now().plusSeconds(6));
 		AtomicReference<String> outage = new AtomicReference<>();
@@ -318,8 +316,8 @@ class RotatingCredentialsIntegrationTests {
 	private Set<String> pooledUsersAfterRotation(String onRotation) throws Exception {
 		String first = newRole();
 		String second = newRole();
-		String firstPassword = password();
-		String secondPassword = password();
+		String firstPassword = this.secrets.newPassword();
+		String secondPassword = this.secrets.newPassword();
 		postgres.setPassword(first, firstPassword);
 		postgres.setPassword(second, secondPassword);
 		AtomicReference<DbCredential> source = new AtomicReference<>(DbCredential.of(first, firstPassword, null));
@@ -358,15 +356,10 @@ class RotatingCredentialsIntegrationTests {
 
 	private String newRole() {
 		String role = "app_" + roleCounter.incrementAndGet();
-		postgres.createLoginRole(role, password());
+		postgres.createLoginRole(role, this.secrets.newPassword());
 		return role;
 	}
 
-	private String password() {
-		String password = ScramPostgres.randomPassword();
-		this.passwords.add(password);
-		return password;
-	}
 
 	private static HikariDataSource hikari(AssertableApplicationContext context) throws SQLException {
 		assertThat(context).hasNotFailed();
@@ -441,7 +434,7 @@ class RotatingCredentialsIntegrationTests {
 		void rotate() throws Exception {
 			int rotation = this.rotations.getAndIncrement();
 			String role = this.roles[rotation % this.roles.length];
-			String password = password();
+			String password = RotatingCredentialsIntegrationTests.this.secrets.newPassword();
 			Instant now = Instant.now();
 			postgres.setPassword(role, password, now.plusSeconds(8));
 			Path temp = Files.writeString(this.file.resolveSibling("db.json.tmp"), "{\"username\":\"" + role

@@ -10,8 +10,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
@@ -20,6 +18,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.github.refreshingdatasource.credentials.CredentialCache;
 import io.github.refreshingdatasource.credentials.CredentialCacheRegistry;
 import io.github.refreshingdatasource.testsupport.ScramPostgres;
+import io.github.refreshingdatasource.testsupport.Secrets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,7 +57,7 @@ class SchemaMigrationIntegrationTests {
 
 	private static final AtomicInteger counter = new AtomicInteger();
 
-	private final Set<String> passwords = ConcurrentHashMap.newKeySet();
+	private final Secrets secrets = new Secrets();
 
 	@TempDir
 	Path tempDir;
@@ -75,10 +74,7 @@ class SchemaMigrationIntegrationTests {
 
 	@AfterEach
 	void noPasswordInOutput(CapturedOutput output) {
-		assertThat(this.passwords).isNotEmpty();
-		for (String password : this.passwords) {
-			assertThat(output.getAll()).as("captured output must not contain a password").doesNotContain(password);
-		}
+		this.secrets.assertNoneIn(output.getAll());
 	}
 
 	// Flyway
@@ -92,7 +88,7 @@ class SchemaMigrationIntegrationTests {
 		ApplicationContextRunner runner = flyway().withPropertyValues("spring.datasource.url=" + postgres.jdbcUrl(database),
 				"spring.datasource.username=" + app.name,
 				// What users report: a password left in the configuration, long rotated out.
-				"spring.datasource.password=" + password(), "refreshing.datasource.provider.type=file",
+				"spring.datasource.password=" + this.secrets.newPassword(), "refreshing.datasource.provider.type=file",
 				"refreshing.datasource.provider.file.path=" + file, "spring.flyway.placeholders.app_user=" + app.name);
 		runner.withPropertyValues("spring.flyway.target=1").run((context) -> {
 			assertThat(context).hasNotFailed();
@@ -189,7 +185,7 @@ class SchemaMigrationIntegrationTests {
 		app.rotate(file);
 		ApplicationContextRunner runner = liquibase().withPropertyValues(
 				"spring.datasource.url=" + postgres.jdbcUrl(database), "spring.datasource.username=" + app.name,
-				"spring.datasource.password=" + password(), "refreshing.datasource.provider.type=file",
+				"spring.datasource.password=" + this.secrets.newPassword(), "refreshing.datasource.provider.type=file",
 				"refreshing.datasource.provider.file.path=" + file, "spring.liquibase.parameters.app_user=" + app.name);
 		runner.withPropertyValues("spring.liquibase.label-filter=one").run((context) -> {
 			assertThat(context).hasNotFailed();
@@ -278,7 +274,7 @@ class SchemaMigrationIntegrationTests {
 
 	private Role newRole(String prefix) {
 		Role role = new Role(prefix + "_" + counter.incrementAndGet());
-		postgres.createLoginRole(role.name, password());
+		postgres.createLoginRole(role.name, this.secrets.newPassword());
 		return role;
 	}
 
@@ -289,11 +285,6 @@ class SchemaMigrationIntegrationTests {
 		return database;
 	}
 
-	private String password() {
-		String password = ScramPostgres.randomPassword();
-		this.passwords.add(password);
-		return password;
-	}
 
 	private static CredentialCacheRegistry registry(AssertableApplicationContext context) {
 		return context.getBean(CredentialCacheRegistry.class);
@@ -354,7 +345,7 @@ class SchemaMigrationIntegrationTests {
 		}
 
 		void rotate(Path file) throws Exception {
-			this.password = password();
+			this.password = SchemaMigrationIntegrationTests.this.secrets.newPassword();
 			postgres.setPassword(this.name, this.password);
 			Path temp = Files.writeString(file.resolveSibling(file.getFileName() + ".tmp"), this.password);
 			Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -4,13 +4,12 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
 import io.github.refreshingdatasource.credentials.CredentialCacheRegistry;
 import io.github.refreshingdatasource.testsupport.ScramPostgres;
+import io.github.refreshingdatasource.testsupport.Secrets;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -47,7 +46,7 @@ class ServiceConnectionIntegrationTests {
 
 	private static final String ROTATED_PASSWORD = ScramPostgres.randomPassword();
 
-	private final Set<String> passwords = ConcurrentHashMap.newKeySet();
+	private final Secrets secrets = new Secrets();
 
 	@BeforeAll
 	static void startPostgres() {
@@ -63,9 +62,9 @@ class ServiceConnectionIntegrationTests {
 
 	@AfterEach
 	void noPasswordInOutput(CapturedOutput output) {
-		for (String password : Set.of(SERVICE_PASSWORD, ROTATED_PASSWORD)) {
-			assertThat(output.getAll()).as("captured output must not contain a password").doesNotContain(password);
-		}
+		this.secrets.add(SERVICE_PASSWORD);
+		this.secrets.add(ROTATED_PASSWORD);
+		this.secrets.assertNoneIn(output.getAll());
 	}
 
 	private ApplicationContextRunner runner(String... properties) {
