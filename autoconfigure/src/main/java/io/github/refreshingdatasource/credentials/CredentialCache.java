@@ -550,7 +550,30 @@ public final class CredentialCache implements AutoCloseable {
 			}
 			fetched = fetched.withUsername(this.defaultUsername);
 		}
+		rejectIfStale(fetched);
 		return fetched;
+	}
+
+	/**
+	 * Fail the attempt when the source returns a credential stated to have expired before
+	 * the one served: a stale answer (a token service replying from an outdated cache, say).
+	 * Taken, it would replace a credential that still works with one the database refuses.
+	 * A clock running ahead makes fresh credentials look expired too, but each states a
+	 * later expiry than the one before, so those are taken, with the grace.
+	 */
+	private void rejectIfStale(DbCredential fetched) {
+		Instant stated = fetched.expiresAt();
+		Current current = this.current;
+		if (stated == null || current == null || stated.isAfter(this.clock.instant())
+				|| current.credential.sameLogin(fetched)) {
+			return;
+		}
+		Instant served = current.credential.expiresAt();
+		if (served == null || served.isAfter(stated)) {
+			throw new IllegalStateException("provider returned credential " + fetched.fingerprint()
+					+ " stated to have expired at " + stated + ", before credential " + current.credential.fingerprint()
+					+ " (expiring " + ((served != null) ? served : "never") + "); not using a stale credential");
+		}
 	}
 
 	private void accept(DbCredential fetched, RefreshCause cause, Duration took) {
