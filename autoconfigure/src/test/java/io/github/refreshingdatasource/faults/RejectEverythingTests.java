@@ -80,7 +80,11 @@ class RejectEverythingTests {
 				server.reuseTokens();
 			}
 			HttpTokenProvider provider = new HttpTokenProvider(server.uri(), role);
-			FaultFixtures.application(postgres)
+			// The account-lockout guard stays on, with short pauses so that unlocking the role shows
+			// within the test's window; LockoutGuardTests and RejectedLoginIntegrationTests cover its schedule.
+			FaultFixtures
+				.application(postgres, "refreshing.datasource.refresh.lockout.pause=1s",
+						"refreshing.datasource.refresh.lockout.max-pause=2s")
 				.withBean(CredentialProvider.class, () -> provider)
 				.withBean(CacheEvents.class, () -> events)
 				.run((context) -> {
