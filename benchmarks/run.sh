@@ -2,7 +2,7 @@
 # Runs the JMH benchmarks against plain HikariCP on an embedded PostgreSQL (scram-sha-256)
 # and writes the results table into docs/performance.md.
 #
-#   benchmarks/run.sh           # the full run, about 10 minutes
+#   benchmarks/run.sh           # the full run, about 7 minutes
 #   benchmarks/run.sh --quick   # one short iteration each, to check that everything runs
 #
 # Needs only a JDK 17+: the Maven Wrapper fetches everything else.

@@ -1,6 +1,5 @@
 package io.github.refreshingdatasource.benchmarks;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,14 +18,21 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Starts one embedded PostgreSQL, runs every benchmark against it (each in its own JVM fork,
- * plain HikariCP and the bound pool alike), and writes the comparison as a Markdown table
- * into {@code docs/performance.md}.
+ * Starts one embedded PostgreSQL, runs every benchmark against it in JMH forks, and writes
+ * the comparison as Markdown tables into {@code docs/performance.md}.
+ * <p>
+ * Every comparison is a JMH group that runs plain HikariCP and the bound pool at the same
+ * time in one JVM ({@link PoolBenchmarks}, {@link ReconnectBenchmarks}): on a shared machine
+ * the background load drifts during a run, and measuring one side entirely before the other
+ * would charge that drift to one of them.
  * <p>
  * Arguments: the Markdown file to write, then optionally {@code --quick} (one short
  * iteration each, to check that everything runs; the numbers mean nothing).
  */
 public final class BenchmarkMain {
+
+	/** JMH runs so far, to number their JSON result files. */
+	private static int runs;
 
 	private BenchmarkMain() {
 	}
@@ -38,7 +44,7 @@ public final class BenchmarkMain {
 		}
 		Path markdown = Path.of(args[0]);
 		boolean quick = List.of(args).contains("--quick");
-		Settings settings = quick ? new Settings(1, 1, 1, 1) : new Settings(1, 3, 2, 5, 2);
+		Settings settings = quick ? new Settings(1, 1, 1, 1, 1) : new Settings(2, 2, 2, 3, 2);
 		Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 		String loadBefore = loadAverage();
 		List<RunResult> results = new ArrayList<>();
@@ -47,10 +53,9 @@ public final class BenchmarkMain {
 			postgresVersion = database.version();
 			Path description = database.describe();
 			String fork = "-D" + BenchDatabase.DESCRIPTION_PROPERTY + "=" + description;
-			results.addAll(run(settings, fork, false, PoolBenchmarks.class.getName(),
-					ReconnectBenchmarks.class.getName()));
+			results.addAll(run(settings, fork, false, PoolBenchmarks.class, ReconnectBenchmarks.class));
 			// The lookup needs no database; the GC profiler reports bytes allocated per call.
-			results.addAll(run(settings, fork, true, CredentialLookupBenchmarks.class.getName()));
+			results.addAll(run(settings, fork, true, CredentialLookupBenchmarks.class));
 			Files.deleteIfExists(description);
 		}
 		Environment environment = new Environment(started, Runtime.getRuntime().availableProcessors(),
@@ -66,7 +71,9 @@ public final class BenchmarkMain {
 	}
 
 	private static Collection<RunResult> run(Settings settings, String forkArgument, boolean gcProfiler,
-			String... includes) throws Exception {
+			Class<?>... benchmarks) throws Exception {
+		Path resultFile = Path.of("benchmarks", "target", "jmh", (++runs) + ".json");
+		Files.createDirectories(resultFile.getParent());
 		ChainedOptionsBuilder options = new OptionsBuilder().forks(settings.forks())
 			.warmupIterations(settings.warmupIterations())
 			.warmupTime(TimeValue.seconds(settings.warmupSeconds()))
@@ -75,9 +82,9 @@ public final class BenchmarkMain {
 			.jvmArgsAppend(forkArgument)
 			.shouldFailOnError(true)
 			.resultFormat(ResultFormatType.JSON)
-			.result("benchmarks/target/jmh-" + (gcProfiler ? "lookup" : "pool") + ".json");
-		for (String include : includes) {
-			options.include("^" + include.replace(".", "\\.") + "\\.");
+			.result(resultFile.toString());
+		for (Class<?> benchmark : benchmarks) {
+			options.include("^" + benchmark.getName().replace(".", "\\.") + "\\.");
 		}
 		if (gcProfiler) {
 			options.addProfiler(GCProfiler.class);
@@ -93,13 +100,10 @@ public final class BenchmarkMain {
 	record Settings(int forks, int warmupIterations, int warmupSeconds, int measurementIterations,
 			int measurementSeconds) {
 
-		Settings(int warmupIterations, int warmupSeconds, int measurementIterations, int measurementSeconds) {
-			this(1, warmupIterations, warmupSeconds, measurementIterations, measurementSeconds);
-		}
-
 		String describe() {
-			return this.forks + " fork, " + this.warmupIterations + " warm-up × " + this.warmupSeconds + " s, "
-					+ this.measurementIterations + " measurement × " + this.measurementSeconds + " s";
+			return this.forks + ((this.forks == 1) ? " fork" : " forks") + " × (" + this.warmupIterations
+					+ " warm-up × " + this.warmupSeconds + " s + " + this.measurementIterations + " measurement × "
+					+ this.measurementSeconds + " s)";
 		}
 
 	}

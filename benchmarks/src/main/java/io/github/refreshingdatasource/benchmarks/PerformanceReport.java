@@ -5,8 +5,11 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.util.ListStatistics;
 
 /**
  * Turns JMH results into the Markdown tables of {@code docs/performance.md}: each figure of
@@ -33,7 +36,7 @@ final class PerformanceReport {
 		out.append("Measured ").append(env.date()).append(" by `benchmarks/run.sh` on ").append(env.cpus())
 			.append(" CPUs, ").append(env.os()).append(", JDK ").append(env.jdk()).append(", PostgreSQL ")
 			.append(env.postgres())
-			.append(" (embedded, scram-sha-256, same server for every figure), JMH ")
+			.append(" (embedded, scram-sha-256, same server for every figure), JMH 1.37, ")
 			.append(env.settings())
 			.append(". System load average ")
 			.append(env.loadBefore())
@@ -41,15 +44,19 @@ final class PerformanceReport {
 			.append(env.loadAfter())
 			.append(" after.\n\n");
 
+		out.append("Both sides of each comparison run at the same time in one JVM (a JMH group), with the ")
+			.append("stated number of threads each, so both see the same machine. Absolute figures carry the machine's ")
+			.append("drift during the run (errors: JMH's 99.9 % confidence intervals); the ratio is the mean of the ")
+			.append("ratios of the two sides in each measurement iteration, with its 99.9 % confidence interval.\n\n");
 		out.append("| Figure | Plain HikariCP | Refreshing DataSource | Ratio | Goal | Result |\n");
 		out.append("|---|---:|---:|---:|---:|---|\n");
-		throughputRow(out, "Borrow/return, warm pool of 8, 1 thread", "PoolBenchmarks.borrowReturn1Thread");
-		throughputRow(out, "Borrow/return, warm pool of 8, 8 threads", "PoolBenchmarks.borrowReturn8Threads");
-		throughputRow(out, "`SELECT 1`, 8 threads", "PoolBenchmarks.selectOne8Threads");
-		throughputRow(out, "Indexed read (primary key, 10,000 rows), 8 threads", "PoolBenchmarks.indexedRead8Threads");
-		connectRow(out, "ReconnectBenchmarks.reconnect",
+		throughputRow(out, "Borrow/return, warm pool of 8, 1 thread", "borrowReturn1Thread");
+		throughputRow(out, "Borrow/return, warm pool of 8, 8 threads", "borrowReturn8Threads");
+		throughputRow(out, "`SELECT 1`, 8 threads", "selectOne8Threads");
+		throughputRow(out, "Indexed read (primary key, 10,000 rows), 8 threads", "indexedRead8Threads");
+		connectRow(out, "reconnect", "reconnectPlain", "reconnectRefreshing",
 				"New physical connections through the pool (pool of 1 evicted after each borrow)");
-		connectRow(out, "ReconnectBenchmarks.login",
+		connectRow(out, "login", "loginPlain", "loginRefreshing",
 				"Physical login as HikariCP performs it (credential lookup + `getConnection(user, password)`)");
 		out.append('\n');
 
@@ -66,54 +73,60 @@ final class PerformanceReport {
 			.append("plugins do) or behind the cache; pool of 1 evicted after each borrow:\n\n");
 		out.append("| Provider | Connections/s | Mean connect | p99 connect |\n");
 		out.append("|---|---:|---:|---:|\n");
-		for (String provider : List.of("per-connection-fetch", "cached")) {
-			RunResult result = find("ReconnectBenchmarks.reconnectWithSlowProvider", Map.of("provider", provider));
+		RunResult slow = find("ReconnectBenchmarks.slowProvider", Map.of());
+		for (String side : List.of("slowProviderPerConnectionFetch", "slowProviderCached")) {
+			Result<?> result = (slow != null) ? slow.getSecondaryResults().get(side) : null;
+			String label = side.endsWith("Cached") ? "Cached (this starter)" : "Fetched on every connect";
 			if (result == null) {
-				out.append("| ").append(provider).append(" | not run | | |\n");
+				out.append("| ").append(label).append(" | not run | | |\n");
 				continue;
 			}
-			Result<?> primary = result.getPrimaryResult();
 			out.append("| ")
-				.append(provider.equals("cached") ? "Cached (this starter)" : "Fetched on every connect")
+				.append(label)
 				.append(" | ")
-				.append(format(1000.0 / primary.getScore()))
+				.append(format(1000.0 / result.getScore()))
 				.append(" | ")
-				.append(format(primary.getScore()))
+				.append(format(result.getScore()))
 				.append(" ms | ")
-				.append(format(primary.getStatistics().getPercentile(99.0)))
+				.append(format(result.getStatistics().getPercentile(99.0)))
 				.append(" ms |\n");
 		}
 		return out.toString();
 	}
 
-	private void throughputRow(StringBuilder out, String label, String benchmark) {
-		RunResult plain = find(benchmark, Map.of("credentials", Pools.PLAIN));
-		RunResult refreshing = find(benchmark, Map.of("credentials", Pools.REFRESHING));
-		if (plain == null || refreshing == null) {
+	/** Operations per second of both sides of a JMH group, measured at the same time. */
+	private void throughputRow(StringBuilder out, String label, String group) {
+		RunResult result = find("PoolBenchmarks." + group, Map.of());
+		Result<?> p = (result != null) ? result.getSecondaryResults().get(group + "Plain") : null;
+		Result<?> r = (result != null) ? result.getSecondaryResults().get(group + "Refreshing") : null;
+		if (p == null || r == null) {
 			out.append("| ").append(label).append(" | not run | not run | | ≥ 0.99 | |\n");
 			return;
 		}
-		Result<?> p = plain.getPrimaryResult();
-		Result<?> r = refreshing.getPrimaryResult();
-		double ratio = r.getScore() / p.getScore();
-		double error = ratio * Math.hypot(relativeError(p), relativeError(r));
+		ListStatistics ratios = pairedRatios(result, group + "Refreshing", group + "Plain");
+		double ratio = ratios.getMean();
+		double error = ratios.getMeanErrorAt(0.999);
 		out.append("| ").append(label).append(" | ").append(withError(p, "ops/s")).append(" | ")
 			.append(withError(r, "ops/s")).append(" | ").append(ratio(ratio, error)).append(" | ≥ 0.99 | ")
 			.append(verdict(ratio, error, 0.99)).append(" |\n");
 	}
 
-	/** Mean time per connection (ms), turned into connections per second. */
-	private void connectRow(StringBuilder out, String benchmark, String label) {
-		RunResult plain = find(benchmark, Map.of("credentials", Pools.PLAIN));
-		RunResult refreshing = find(benchmark, Map.of("credentials", Pools.REFRESHING));
-		if (plain == null || refreshing == null) {
+	/**
+	 * Mean time per connection (ms) of both sides of a JMH group, measured at the same time,
+	 * turned into connections per second.
+	 */
+	private void connectRow(StringBuilder out, String group, String plainSide, String refreshingSide, String label) {
+		RunResult result = find("ReconnectBenchmarks." + group, Map.of());
+		Result<?> p = (result != null) ? result.getSecondaryResults().get(plainSide) : null;
+		Result<?> r = (result != null) ? result.getSecondaryResults().get(refreshingSide) : null;
+		if (p == null || r == null) {
 			out.append("| ").append(label).append(" | not run | not run | | ≥ 0.97 | |\n");
 			return;
 		}
-		Result<?> p = plain.getPrimaryResult();
-		Result<?> r = refreshing.getPrimaryResult();
-		double ratio = p.getScore() / r.getScore();
-		double error = ratio * Math.hypot(relativeError(p), relativeError(r));
+		// Connections per second are the inverse of the time per connection.
+		ListStatistics ratios = pairedRatios(result, plainSide, refreshingSide);
+		double ratio = ratios.getMean();
+		double error = ratios.getMeanErrorAt(0.999);
 		out.append("| ").append(label).append(" | ").append(connects(p)).append(" | ").append(connects(r))
 			.append(" | ").append(ratio(ratio, error)).append(" | ≥ 0.97 | ").append(verdict(ratio, error, 0.97))
 			.append(" |\n");
@@ -165,9 +178,23 @@ final class PerformanceReport {
 		return null;
 	}
 
-	private static double relativeError(Result<?> result) {
-		double error = result.getScoreError();
-		return (Double.isNaN(error) || result.getScore() == 0) ? 0 : error / result.getScore();
+	/**
+	 * The ratio of two sides of a group in each measurement iteration, both measured at the
+	 * same time: the machine's drift moves both sides, so it cancels here, while the
+	 * absolute figures carry all of it.
+	 */
+	private static ListStatistics pairedRatios(RunResult result, String numerator, String denominator) {
+		ListStatistics ratios = new ListStatistics();
+		for (BenchmarkResult fork : result.getBenchmarkResults()) {
+			for (IterationResult iteration : fork.getIterationResults()) {
+				Result<?> top = iteration.getSecondaryResults().get(numerator);
+				Result<?> bottom = iteration.getSecondaryResults().get(denominator);
+				if (top != null && bottom != null && bottom.getScore() != 0) {
+					ratios.addValue(top.getScore() / bottom.getScore());
+				}
+			}
+		}
+		return ratios;
 	}
 
 	private static String withError(Result<?> result, String unit) {
@@ -181,14 +208,15 @@ final class PerformanceReport {
 	}
 
 	private static String ratio(double ratio, double error) {
-		return String.format(Locale.ROOT, "%.3f ± %.3f", ratio, error);
+		return Double.isNaN(error) ? String.format(Locale.ROOT, "%.3f", ratio)
+				: String.format(Locale.ROOT, "%.3f ± %.3f", ratio, error);
 	}
 
 	private static String verdict(double ratio, double error, double goal) {
 		if (ratio >= goal) {
 			return "meets";
 		}
-		return (ratio + error >= goal) ? "below goal, within the error" : "**below goal**";
+		return (!Double.isNaN(error) && ratio + error >= goal) ? "below goal, within the error" : "**below goal**";
 	}
 
 	static String format(double value) {

@@ -17,10 +17,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class Pools {
 
-	/** {@code credentials} parameter value of plain HikariCP with a static password. */
+	/** Plain HikariCP with a static password. */
 	static final String PLAIN = "plain";
 
-	/** {@code credentials} parameter value of HikariCP bound to a credential cache. */
+	/** HikariCP bound to a credential cache. */
 	static final String REFRESHING = "refreshing";
 
 	private Pools() {

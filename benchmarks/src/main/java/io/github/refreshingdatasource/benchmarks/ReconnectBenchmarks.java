@@ -16,51 +16,81 @@ import io.github.refreshingdatasource.credentials.CredentialProvider;
 import io.github.refreshingdatasource.credentials.DbCredential;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Threads;
 
 /**
  * New physical connections, each a SCRAM-SHA-256 login with the credential looked up on the
- * way. Sampled, for the mean (connections per second) and the p99.
+ * way, sampled for the mean (connections per second) and the p99. Each group runs both
+ * sides at the same time in one JVM, one thread each, so that both see the same machine:
+ * a login takes milliseconds of CPU on client and server, and on a shared machine the
+ * background load changes more from one fork to the next than the credential lookup could.
  * <ul>
- * <li>{@code reconnect}: a pool of one connection, evicted after every borrow, so each
+ * <li>{@code reconnect}: pools of one connection, evicted after every borrow, so each
  * operation waits for the pool to open a new one. HikariCP 7 paces its connection adder
  * (it pauses 30 ms after each connection it adds), which caps this figure for any
  * credential source.</li>
- * <li>{@code login}: the same login path without the pool's pacing: what HikariCP does for
- * each new connection, the credential lookup then {@code DataSource.getConnection(user,
- * password)}, through HikariCP's own driver DataSource for plain HikariCP and through the
- * bound pool's DataSource for the starter.</li>
+ * <li>{@code login}: the same login path without the pool's pacing, as HikariCP performs it
+ * for each new connection: the credential lookup, then {@code getConnection(user, password)}
+ * on HikariCP's own driver DataSource for plain HikariCP, on the bound pool's DataSource for
+ * the starter.</li>
+ * <li>{@code slowProvider}: a provider taking {@link #PROVIDER_LATENCY} per call, called on
+ * every connect (what per-connection driver plugins do) or behind the credential cache.</li>
  * </ul>
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Threads(1)
 public class ReconnectBenchmarks {
 
 	/** Latency of the slow provider, like a call to a cloud token service. */
 	static final Duration PROVIDER_LATENCY = Duration.ofMillis(50);
 
 	@Benchmark
-	public void reconnect(ReconnectingPool state) throws SQLException {
-		reconnectOnce(state.pool);
+	@Group("reconnect")
+	@GroupThreads(1)
+	public void reconnectPlain(ReconnectingPools state) throws SQLException {
+		reconnectOnce(state.plain);
 	}
 
 	@Benchmark
-	public void login(LoginPath state) throws SQLException {
-		Credentials credentials = state.credentialsSource.getCredentials();
-		state.dataSource.getConnection(credentials.getUsername(), credentials.getPassword()).close();
+	@Group("reconnect")
+	@GroupThreads(1)
+	public void reconnectRefreshing(ReconnectingPools state) throws SQLException {
+		reconnectOnce(state.refreshing);
 	}
 
 	@Benchmark
-	public void reconnectWithSlowProvider(SlowProviderPool state) throws SQLException {
-		reconnectOnce(state.pool);
+	@Group("login")
+	@GroupThreads(1)
+	public void loginPlain(LoginPaths state) throws SQLException {
+		login(state.plainCredentials, state.plainDataSource);
+	}
+
+	@Benchmark
+	@Group("login")
+	@GroupThreads(1)
+	public void loginRefreshing(LoginPaths state) throws SQLException {
+		login(state.refreshing.pool().getCredentialsProvider(), state.refreshing.pool().getDataSource());
+	}
+
+	@Benchmark
+	@Group("slowProvider")
+	@GroupThreads(1)
+	public void slowProviderPerConnectionFetch(SlowProviderPools state) throws SQLException {
+		reconnectOnce(state.perConnectionFetch);
+	}
+
+	@Benchmark
+	@Group("slowProvider")
+	@GroupThreads(1)
+	public void slowProviderCached(SlowProviderPools state) throws SQLException {
+		reconnectOnce(state.cached);
 	}
 
 	private static void reconnectOnce(Pools.BoundPool pool) throws SQLException {
@@ -69,72 +99,71 @@ public class ReconnectBenchmarks {
 		pool.pool().evictConnection(connection);
 	}
 
-	@State(Scope.Benchmark)
-	public static class ReconnectingPool {
+	private static void login(HikariCredentialsProvider credentialsProvider, DataSource dataSource)
+			throws SQLException {
+		Credentials credentials = credentialsProvider.getCredentials();
+		dataSource.getConnection(credentials.getUsername(), credentials.getPassword()).close();
+	}
 
-		@Param({ Pools.PLAIN, Pools.REFRESHING })
-		public String credentials;
+	@State(Scope.Group)
+	public static class ReconnectingPools {
 
-		Pools.BoundPool pool;
+		Pools.BoundPool plain;
+
+		Pools.BoundPool refreshing;
 
 		@Setup
 		public void open() throws SQLException {
-			this.pool = Pools.create(BenchDatabase.fromSystemProperty(), this.credentials, 1);
-			this.pool.pool().getConnection().close();
+			BenchDatabase database = BenchDatabase.fromSystemProperty();
+			this.plain = Pools.create(database, Pools.PLAIN, 1);
+			this.refreshing = Pools.create(database, Pools.REFRESHING, 1);
+			this.plain.pool().getConnection().close();
+			this.refreshing.pool().getConnection().close();
 		}
 
 		@TearDown
 		public void close() {
-			this.pool.close();
+			this.plain.close();
+			this.refreshing.close();
 		}
 
 	}
 
-	@State(Scope.Benchmark)
-	public static class LoginPath {
+	@State(Scope.Group)
+	public static class LoginPaths {
 
-		@Param({ Pools.PLAIN, Pools.REFRESHING })
-		public String credentials;
+		HikariCredentialsProvider plainCredentials;
 
-		HikariCredentialsProvider credentialsSource;
+		DataSource plainDataSource;
 
-		DataSource dataSource;
+		Pools.BoundPool refreshing;
 
-		private Pools.BoundPool pool;
+		private Pools.BoundPool plain;
 
 		@Setup
 		public void open() {
 			BenchDatabase database = BenchDatabase.fromSystemProperty();
-			this.pool = Pools.create(database, this.credentials, 1);
-			if (this.credentials.equals(Pools.PLAIN)) {
-				// What plain HikariCP logs in through: its own driver DataSource and its config's credentials.
-				this.dataSource = new DriverDataSource(database.jdbcUrl(), null, new Properties(), null, null);
-				this.credentialsSource = this.pool.pool()::getCredentials;
-			}
-			else {
-				this.dataSource = this.pool.pool().getDataSource();
-				this.credentialsSource = this.pool.pool().getCredentialsProvider();
-			}
+			this.plain = Pools.create(database, Pools.PLAIN, 1);
+			// What plain HikariCP logs in through: its own driver DataSource and its config's credentials.
+			this.plainDataSource = new DriverDataSource(database.jdbcUrl(), null, new Properties(), null, null);
+			this.plainCredentials = this.plain.pool()::getCredentials;
+			this.refreshing = Pools.create(database, Pools.REFRESHING, 1);
 		}
 
 		@TearDown
 		public void close() {
-			this.pool.close();
+			this.plain.close();
+			this.refreshing.close();
 		}
 
 	}
 
-	/**
-	 * The same provider, taking {@link #PROVIDER_LATENCY} per call, either called on every
-	 * connect (what per-connection driver plugins do) or behind the credential cache.
-	 */
-	@State(Scope.Benchmark)
-	public static class SlowProviderPool {
+	@State(Scope.Group)
+	public static class SlowProviderPools {
 
-		@Param({ "per-connection-fetch", "cached" })
-		public String provider;
+		Pools.BoundPool perConnectionFetch;
 
-		Pools.BoundPool pool;
+		Pools.BoundPool cached;
 
 		@Setup
 		public void open() throws SQLException {
@@ -143,27 +172,25 @@ public class ReconnectBenchmarks {
 				Thread.sleep(PROVIDER_LATENCY.toMillis());
 				return DbCredential.of(BenchDatabase.ROLE, database.password(), Instant.now().plus(Duration.ofHours(1)));
 			};
-			if (this.provider.equals("cached")) {
-				this.pool = Pools.refreshing(database, 1, slow);
-			}
-			else {
-				this.pool = Pools.plain(database, 1);
-				this.pool.pool().setCredentialsProvider(() -> {
-					try {
-						DbCredential credential = slow.fetch();
-						return new Credentials(credential.username(), credential.secret());
-					}
-					catch (Exception ex) {
-						throw new IllegalStateException(ex.getMessage(), ex);
-					}
-				});
-			}
-			this.pool.pool().getConnection().close();
+			this.cached = Pools.refreshing(database, 1, slow);
+			this.perConnectionFetch = Pools.plain(database, 1);
+			this.perConnectionFetch.pool().setCredentialsProvider(() -> {
+				try {
+					DbCredential credential = slow.fetch();
+					return new Credentials(credential.username(), credential.secret());
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException(ex.getMessage(), ex);
+				}
+			});
+			this.cached.pool().getConnection().close();
+			this.perConnectionFetch.pool().getConnection().close();
 		}
 
 		@TearDown
 		public void close() {
-			this.pool.close();
+			this.perConnectionFetch.close();
+			this.cached.close();
 		}
 
 	}
