@@ -104,10 +104,7 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		}
 		String serviceConnection = (this.beanFactory != null)
 				? ServiceConnections.credentialsSupplier(this.beanFactory, beanName) : null;
-		if (serviceConnection != null && !resolver().hasOverrides(beanName)) {
-			logger.info("DataSource '" + beanName + "' logs in with the username and password of a service connection ("
-					+ serviceConnection + "); rotating credentials leave it alone. Set "
-					+ CredentialPropertiesResolver.prefixOf(beanName) + ".enabled=true to bind it anyway.");
+		if (leftToServiceConnection("DataSource", beanName, serviceConnection)) {
 			return;
 		}
 		HikariDataSource hikari = unwrapHikari(dataSource, beanName);
@@ -178,10 +175,7 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 			logger.debug("Migration DataSource '" + name + "' is excluded from credential refresh");
 			return dataSource;
 		}
-		if (serviceConnection != null && !resolver().hasOverrides(name)) {
-			logger.info("Migration DataSource '" + name + "' logs in with the username and password of a service "
-					+ "connection (" + serviceConnection + "); rotating credentials leave it alone. Set "
-					+ CredentialPropertiesResolver.prefixOf(name) + ".enabled=true to bind it anyway.");
+		if (leftToServiceConnection("Migration DataSource", name, serviceConnection)) {
 			return dataSource;
 		}
 		String username = resolver().usernameOverride(name);
@@ -202,6 +196,20 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		logger.info("Migration DataSource '" + name + "' bound to rotating credentials from provider " + type.value()
 				+ " (default user " + username + ")");
 		return bound;
+	}
+
+	/**
+	 * Whether a service connection supplies this DataSource's username and password and no
+	 * {@code datasources.<name>.*} setting claims it; if so, says so at INFO.
+	 */
+	private boolean leftToServiceConnection(String kind, String name, @Nullable String serviceConnection) {
+		if (serviceConnection == null || resolver().hasOverrides(name)) {
+			return false;
+		}
+		logger.info(kind + " '" + name + "' logs in with the username and password of a service connection ("
+				+ serviceConnection + "); rotating credentials leave it alone. Set "
+				+ CredentialPropertiesResolver.prefixOf(name) + ".enabled=true to bind it anyway.");
+		return true;
 	}
 
 	private static ProviderType typeOf(CredentialProperties properties) {
