@@ -45,17 +45,18 @@ class OAuth2ProviderConfiguration {
 			}
 			// Keyed without the fetch timeout: two timeouts must not fork one refresh token chain.
 			Duration timeout = properties.getRefresh().getFetchTimeout();
-			return sources.computeIfAbsent(key, (unused) -> source(key, timeout)).newProvider();
+			Duration defaultLifetime = properties.getRefresh().getDefaultLifetime();
+			return sources.computeIfAbsent(key, (unused) -> source(key, timeout, defaultLifetime)).newProvider();
 		});
 	}
 
-	private static OAuth2TokenSource source(SourceKey key, Duration timeout) {
+	private static OAuth2TokenSource source(SourceKey key, Duration timeout, Duration defaultLifetime) {
 		RefreshTokenStore store = null;
 		if (key.client.grantType() == GrantType.REFRESH_TOKEN) {
 			store = (key.storeFile != null) ? new FileRefreshTokenStore(key.storeFile, key.refreshToken)
 					: RefreshTokenStore.inMemory(key.refreshToken);
 		}
-		return new OAuth2TokenSource(key.client, store, timeout);
+		return new OAuth2TokenSource(key.client, store, timeout, defaultLifetime);
 	}
 
 	private static SourceKey sourceKey(String dataSourceName, CredentialProperties properties) {
