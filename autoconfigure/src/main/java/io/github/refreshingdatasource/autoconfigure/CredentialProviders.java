@@ -83,6 +83,17 @@ final class CredentialProviders {
 		return rejectionHint(factory(type, name), name);
 	}
 
+	/**
+	 * Whether the DataSource's password is a bearer token, held to the TLS rule.
+	 */
+	boolean bearerToken(String name, ProviderType type) {
+		return bearerToken(factory(type, name), name);
+	}
+
+	private <S> boolean bearerToken(CredentialProviderFactory<S> factory, String name) {
+		return factory.bearerToken(settings(factory, name));
+	}
+
 	private <S> CredentialProvider create(CredentialProviderFactory<S> factory, ProviderContext context) {
 		return factory.create(context, settings(factory, context.dataSourceName()));
 	}

@@ -6,6 +6,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
@@ -19,6 +20,7 @@ import io.github.refreshingdatasource.credentials.CredentialProvider;
 import io.github.refreshingdatasource.credentials.RefreshSettings;
 import io.github.refreshingdatasource.jdbc.HikariCredentialBinding;
 import io.github.refreshingdatasource.jdbc.UnpooledCredentialBinding;
+import io.github.refreshingdatasource.jdbc.PoolTransport;
 import io.github.refreshingdatasource.jdbc.TransportSecurity;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -121,7 +123,8 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 			defaultUsername = SqlServerAccessToken.NO_USERNAME;
 		}
 		CredentialCache cache = createCache(beanName, type, properties,
-				new DataSourceDetails(hikari.getJdbcUrl(), defaultUsername, hikari.getDataSourceProperties()));
+				new DataSourceDetails(hikari.getJdbcUrl(), defaultUsername, hikari.getDataSourceProperties()),
+				() -> PoolTransport.judge(hikari));
 		try {
 			if (sqlServerAccessToken) {
 				SqlServerAccessToken.use(hikari, cache);
@@ -189,8 +192,8 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		}
 		ProviderType type = providers().typeOf(name, properties);
 		String url = (dataSource instanceof AbstractDriverBasedDataSource driverBased) ? driverBased.getUrl() : null;
-		CredentialCache cache = createCache(name, type, properties,
-				new DataSourceDetails(url, username, new Properties()));
+		CredentialCache cache = createCache(name, type, properties, new DataSourceDetails(url, username, new Properties()),
+				() -> (url != null) ? TransportSecurity.judge(url, new Properties()) : PoolTransport.judge(dataSource));
 		DataSource bound = UnpooledCredentialBinding.bind(dataSource, cache, providers().rejectionHint(name, type));
 		this.migrationDataSources.add(bound);
 		this.registry.getObject().register(cache);
@@ -215,12 +218,12 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 	}
 
 	private CredentialCache createCache(String name, ProviderType type, CredentialProperties properties,
-			DataSourceDetails details) {
+			DataSourceDetails details, Supplier<TransportSecurity.Verdict> transport) {
 		RefreshSettings settings = new RefreshPropertiesCheck(resolver()).settings(name, properties);
 		// A missing SDK is the first thing to fix: report it before the transport.
 		providers().requireAvailable(name, type);
-		if (type.bearerToken() && !properties.isAllowInsecureTransport()) {
-			requireTls(details, name, type);
+		if (!properties.isAllowInsecureTransport() && providers().bearerToken(name, type)) {
+			requireTls(transport.get(), name, type);
 		}
 		CredentialProvider provider = providers().create(name, type, properties, details);
 		CredentialCache cache = new CredentialCache(name, type.value(), provider, details.username(), settings);
@@ -239,16 +242,31 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		}
 	}
 
-	private static void requireTls(DataSourceDetails details, String name, ProviderType type) {
-		String reason = TransportSecurity.insecureReason(details.jdbcUrl(), details.dataSourceProperties());
-		if (reason != null) {
-			throw new RefreshingDataSourceConfigurationException("DataSource '" + name + "' uses the " + type.value()
-					+ " provider, whose token is sent to the database as the password, but its connection does not "
-					+ "require TLS: " + reason + ".",
-					"Require TLS in the JDBC URL (PostgreSQL sslmode=verify-full or require, MySQL sslMode=VERIFY_IDENTITY "
-							+ "or REQUIRED, SQL Server encrypt=true), or, for a database on the same host only, set "
-							+ "refreshing.datasource.allow-insecure-transport=true (or "
-							+ CredentialPropertiesResolver.prefixOf(name) + ".allow-insecure-transport=true).");
+	/**
+	 * The TLS rule for bearer tokens: no TLS, or a connection that cannot be judged, fails
+	 * startup; TLS that does not verify the server is warned about once.
+	 */
+	private static void requireTls(TransportSecurity.Verdict verdict, String name, ProviderType type) {
+		String allow = "refreshing.datasource.allow-insecure-transport=true (or "
+				+ CredentialPropertiesResolver.prefixOf(name) + ".allow-insecure-transport=true)";
+		String token = "DataSource '" + name + "' uses the " + type.value() + " provider, whose token is sent to the "
+				+ "database as the password";
+		switch (verdict.level()) {
+			case VERIFIED -> {
+			}
+			case UNVERIFIED -> logger.warn(token + ", over TLS that does not verify the server: " + verdict.reason()
+					+ ". An active man in the middle can take the token; set " + verdict.recommendation() + ".");
+			case INSECURE -> throw new RefreshingDataSourceConfigurationException(
+					token + ", but its connection does not require TLS: " + verdict.reason() + ".",
+					"Require TLS that verifies the server: " + verdict.recommendation() + " (PostgreSQL "
+							+ "sslmode=verify-full, MySQL sslMode=VERIFY_IDENTITY, MariaDB sslMode=verify-full, SQL "
+							+ "Server encrypt=strict or encrypt=true with certificate validation), or, for a database "
+							+ "on the same host only, set " + allow + ".");
+			case UNKNOWN -> throw new RefreshingDataSourceConfigurationException(
+					token + ", and whether its connection uses TLS cannot be judged: " + verdict.reason() + ".",
+					"Configure the pool with a jdbcUrl of PostgreSQL, MySQL, MariaDB or SQL Server that requires TLS "
+							+ "verifying the server, or, once you have made sure the connection is protected, set "
+							+ allow + ".");
 		}
 	}
 

@@ -41,6 +41,16 @@ public interface CredentialProviderFactory<S> {
 	CredentialProvider create(ProviderContext context, S settings);
 
 	/**
+	 * Whether the password this provider hands out is a bearer token, which anyone who sees
+	 * it can use until it expires: such DataSources are held to the TLS rule.
+	 * @param settings the provider's settings for the DataSource
+	 * @return by default what the {@link #type()} says
+	 */
+	default boolean bearerToken(S settings) {
+		return type().bearerToken();
+	}
+
+	/**
 	 * Where the provider gets credentials (a file, a program without its arguments, a bean
 	 * name), named in the likely fix of a rejected login. Never a secret.
 	 * @param settings the DataSource's settings of this provider
