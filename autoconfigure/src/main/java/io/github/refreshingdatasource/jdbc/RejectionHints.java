@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
  * the database refuses what that kind of source returned. Keyed by the type's string so a
  * provider added later needs only a line here.
  */
-final class RejectionHints {
+public final class RejectionHints {
 
 	private RejectionHints() {
 	}
@@ -20,7 +20,7 @@ final class RejectionHints {
 	 * @param username the username the login used
 	 * @return one or two sentences, never a secret
 	 */
-	static String hint(String providerType, @Nullable String source, @Nullable String username) {
+	public static String hint(String providerType, @Nullable String source, @Nullable String username) {
 		String user = (username != null) ? "'" + username + "'" : "the configured user";
 		String role = (username != null) ? username : "<user>";
 		return switch (providerType) {
