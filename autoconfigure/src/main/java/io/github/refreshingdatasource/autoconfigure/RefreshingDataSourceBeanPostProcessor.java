@@ -58,6 +58,8 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 
 	private final Set<HikariDataSource> bound = Collections.newSetFromMap(new IdentityHashMap<>());
 
+	private final Set<Object> boundPools = Collections.newSetFromMap(new IdentityHashMap<>());
+
 	/** Every DataSource bean seen, bound or not: a migration tool that uses one is left to it. */
 	private final Set<DataSource> beans = Collections.newSetFromMap(new IdentityHashMap<>());
 
@@ -107,6 +109,10 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		if (leftToServiceConnection("DataSource", beanName, serviceConnection)) {
 			return;
 		}
+		if (!isHikari(dataSource)) {
+			bindPool(dataSource, beanName, properties);
+			return;
+		}
 		HikariDataSource hikari = unwrapHikari(dataSource, beanName);
 		if (!this.bound.add(hikari)) {
 			return;
@@ -140,6 +146,34 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		this.registry.getObject().register(cache);
 		cache.start();
 		logger.info("DataSource '" + beanName + "' bound to rotating credentials from provider " + type.value());
+	}
+
+	/** Bind a Tomcat JDBC, DBCP2 or UCP pool, or fail startup for any other DataSource. */
+	private void bindPool(DataSource dataSource, String beanName, CredentialProperties properties) {
+		JdbcPools.Pool pool = JdbcPools.find(dataSource);
+		if (pool == null) {
+			throw unsupported(dataSource, beanName);
+		}
+		if (!this.boundPools.add(pool.target())) {
+			return;
+		}
+		ProviderType type = typeOf(properties);
+		CredentialCache cache = createCache(beanName, type, properties, pool.details(properties.getUsername()));
+		try {
+			pool.bind(cache, properties.getOnRotation() == OnRotation.EVICT, credentialSource(type, properties));
+		}
+		catch (IllegalStateException ex) {
+			cache.close();
+			throw new RefreshingDataSourceConfigurationException("DataSource '" + beanName + "' (" + pool.kind()
+					+ ") could not be bound to rotating credentials: " + ex.getMessage() + ".",
+					"Let Spring Boot build the pool, or bind it before its first connection, or set "
+							+ CredentialPropertiesResolver.prefixOf(beanName) + ".enabled=false to leave it alone.",
+					ex);
+		}
+		this.registry.getObject().register(cache);
+		cache.start();
+		logger.info("DataSource '" + beanName + "' (" + pool.kind() + ") bound to rotating credentials from provider "
+				+ type.value());
 	}
 
 	/** The first interceptor (highest precedence) wraps the second, which wraps the call. */
@@ -304,11 +338,14 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		catch (SQLException ex) {
 			// Not a wrapper of a HikariCP pool; reported below.
 		}
-		throw new RefreshingDataSourceConfigurationException(
+		throw unsupported(dataSource, beanName);
+	}
+
+	private static RefreshingDataSourceConfigurationException unsupported(DataSource dataSource, String beanName) {
+		return new RefreshingDataSourceConfigurationException(
 				"DataSource '" + beanName + "' of type " + dataSource.getClass().getName()
-						+ " cannot be bound to rotating credentials: only HikariCP pools (com.zaxxer.hikari.HikariDataSource) "
-						+ "are supported.",
-				"Use HikariCP for this DataSource (spring.datasource.type=com.zaxxer.hikari.HikariDataSource), or set "
+						+ " cannot be bound to rotating credentials: only " + JdbcPools.SUPPORTED + " are supported.",
+				"Use one of these pools for this DataSource (spring.datasource.type), or set "
 						+ CredentialPropertiesResolver.prefixOf(beanName) + ".enabled=false to leave it alone.");
 	}
 
