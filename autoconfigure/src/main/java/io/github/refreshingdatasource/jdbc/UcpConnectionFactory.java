@@ -27,6 +27,8 @@ public final class UcpConnectionFactory extends AbstractDataSource {
 
 	private volatile @Nullable String bindingId;
 
+	private volatile int loginTimeout;
+
 	/**
 	 * Create a factory; UCP calls this.
 	 */
@@ -74,6 +76,22 @@ public final class UcpConnectionFactory extends AbstractDataSource {
 	 * @param password ignored
 	 */
 	public void setPassword(String password) {
+	}
+
+	/**
+	 * Set by UCP from its own login timeout. Kept and reported only: the connector's driver
+	 * or DataSource was configured with its own timeouts (the JDBC URL's
+	 * {@code loginTimeout}, say).
+	 * @param seconds the timeout
+	 */
+	@Override
+	public void setLoginTimeout(int seconds) {
+		this.loginTimeout = seconds;
+	}
+
+	@Override
+	public int getLoginTimeout() {
+		return this.loginTimeout;
 	}
 
 	@Override
