@@ -176,6 +176,44 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 				+ type.value());
 	}
 
+	/**
+	 * A started, registered cache for a connection factory that is not a DataSource bean
+	 * (R2DBC), configured under its name like a DataSource bean.
+	 * @param name the name of the cache and its settings
+	 * @param details what the provider may need, given the per-name username override
+	 * @param binding binds the cache before it starts; may throw
+	 * {@link RefreshingDataSourceConfigurationException}
+	 * @return the cache, or {@code null} when the name is excluded
+	 */
+	synchronized @Nullable CredentialCache bindConnectionFactory(String name,
+			java.util.function.Function<@Nullable String, DataSourceDetails> details, CacheBinding binding) {
+		CredentialProperties properties = resolver().resolve(name);
+		if (!properties.isEnabled()) {
+			logger.debug("ConnectionFactory '" + name + "' is excluded from credential refresh");
+			return null;
+		}
+		ProviderType type = typeOf(properties);
+		CredentialCache cache = createCache(name, type, properties, details.apply(properties.getUsername()));
+		try {
+			binding.bind(cache, properties, credentialSource(type, properties));
+		}
+		catch (RuntimeException ex) {
+			cache.close();
+			throw ex;
+		}
+		this.registry.getObject().register(cache);
+		cache.start();
+		logger.info("ConnectionFactory '" + name + "' bound to rotating credentials from provider " + type.value());
+		return cache;
+	}
+
+	@FunctionalInterface
+	interface CacheBinding {
+
+		void bind(CredentialCache cache, CredentialProperties properties, @Nullable String credentialSource);
+
+	}
+
 	/** The first interceptor (highest precedence) wraps the second, which wraps the call. */
 	private static CredentialFetchInterceptor nest(CredentialFetchInterceptor outer, CredentialFetchInterceptor inner) {
 		return (cache, cause, provider) -> outer.intercept(cache, cause,
