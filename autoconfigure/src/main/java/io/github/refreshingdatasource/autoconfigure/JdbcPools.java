@@ -7,6 +7,7 @@ import java.util.Properties;
 import javax.sql.DataSource;
 
 import io.github.refreshingdatasource.credentials.CredentialCache;
+import io.github.refreshingdatasource.jdbc.RejectionHint;
 import io.github.refreshingdatasource.jdbc.Dbcp2CredentialBinding;
 import io.github.refreshingdatasource.jdbc.TomcatCredentialBinding;
 import io.github.refreshingdatasource.jdbc.UcpCredentialBinding;
@@ -80,7 +81,7 @@ final class JdbcPools {
 		 * @return undoes what the binding registered outside the pool, if anything
 		 * @throws IllegalStateException when the pool cannot be bound
 		 */
-		AutoCloseable bind(CredentialCache cache, boolean evictOnRotation, @Nullable String credentialSource);
+		AutoCloseable bind(CredentialCache cache, boolean evictOnRotation, RejectionHint hint);
 
 	}
 
@@ -108,8 +109,8 @@ final class JdbcPools {
 		}
 
 		@Override
-		public AutoCloseable bind(CredentialCache cache, boolean evictOnRotation, @Nullable String credentialSource) {
-			TomcatCredentialBinding.bind(this.target, cache, evictOnRotation, credentialSource);
+		public AutoCloseable bind(CredentialCache cache, boolean evictOnRotation, RejectionHint hint) {
+			TomcatCredentialBinding.bind(this.target, cache, evictOnRotation, hint);
 			return () -> {
 			};
 		}
@@ -135,8 +136,8 @@ final class JdbcPools {
 		}
 
 		@Override
-		public AutoCloseable bind(CredentialCache cache, boolean evictOnRotation, @Nullable String credentialSource) {
-			Dbcp2CredentialBinding.bind(this.target, cache, evictOnRotation, credentialSource);
+		public AutoCloseable bind(CredentialCache cache, boolean evictOnRotation, RejectionHint hint) {
+			Dbcp2CredentialBinding.bind(this.target, cache, evictOnRotation, hint);
 			return () -> {
 			};
 		}
@@ -163,8 +164,8 @@ final class JdbcPools {
 		}
 
 		@Override
-		public AutoCloseable bind(CredentialCache cache, boolean evictOnRotation, @Nullable String credentialSource) {
-			return UcpCredentialBinding.bind(this.target, cache, evictOnRotation, credentialSource);
+		public AutoCloseable bind(CredentialCache cache, boolean evictOnRotation, RejectionHint hint) {
+			return UcpCredentialBinding.bind(this.target, cache, evictOnRotation, hint);
 		}
 
 	}

@@ -3,6 +3,7 @@ package io.github.refreshingdatasource.autoconfigure;
 import java.util.Properties;
 
 import io.github.refreshingdatasource.credentials.CredentialCache;
+import io.github.refreshingdatasource.jdbc.RejectionHint;
 import io.github.refreshingdatasource.r2dbc.R2dbcCredentialBinding;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryOptions;
@@ -52,7 +53,7 @@ final class R2dbcCredentialCustomizer implements ConnectionFactoryOptionsBuilder
 		CredentialCache cache = this.binder.getObject().bindConnectionFactory(NAME,
 				(usernameOverride) -> details(options, (usernameOverride != null) ? usernameOverride
 						: (user instanceof CharSequence name) ? name.toString() : null),
-				(bound, properties, credentialSource) -> {
+				(bound, properties, hint) -> {
 					if (!R2dbcCredentialBinding.canRotate(driver)) {
 						throw new RefreshingDataSourceConfigurationException("ConnectionFactory '" + NAME
 								+ "' uses the R2DBC driver '" + driver + "', whose user and password options take no "
@@ -66,7 +67,7 @@ final class R2dbcCredentialCustomizer implements ConnectionFactoryOptionsBuilder
 								+ "to bound how long a connection keeps an old login");
 					}
 					R2dbcCredentialBinding.configure(builder, bound);
-					this.pending = new Bound(bound, credentialSource);
+					this.pending = new Bound(bound, hint);
 				});
 		if (cache == null) {
 			this.pending = null;
@@ -77,7 +78,7 @@ final class R2dbcCredentialCustomizer implements ConnectionFactoryOptionsBuilder
 	public ConnectionFactory decorate(ConnectionFactory delegate) {
 		Bound bound = this.pending;
 		this.pending = null;
-		return (bound != null) ? R2dbcCredentialBinding.decorate(delegate, bound.cache, bound.credentialSource)
+		return (bound != null) ? R2dbcCredentialBinding.decorate(delegate, bound.cache, bound.hint)
 				: delegate;
 	}
 
@@ -99,7 +100,7 @@ final class R2dbcCredentialCustomizer implements ConnectionFactoryOptionsBuilder
 		return new DataSourceDetails(url, username, properties);
 	}
 
-	private record Bound(CredentialCache cache, @Nullable String credentialSource) {
+	private record Bound(CredentialCache cache, RejectionHint hint) {
 	}
 
 }

@@ -37,12 +37,11 @@ public final class Dbcp2CredentialBinding {
 	 * @param cache the cache serving its credentials
 	 * @param evictOnRotation whether idle connections are closed when a new credential
 	 * arrives
-	 * @param credentialSource where the provider gets credentials, named in the likely fix
-	 * of a rejected login; {@code null} when the provider type says it all
+	 * @param hint the likely fix of a rejected login, for this provider
 	 * @throws IllegalStateException when the pool has already started or has no URL
 	 */
 	public static void bind(BasicDataSource pool, CredentialCache cache, boolean evictOnRotation,
-			@Nullable String credentialSource) {
+			RejectionHint hint) {
 		if (pool.getConnectionPool() != null || pool.isClosed()) {
 			throw new IllegalStateException("the pool has already started");
 		}
@@ -54,7 +53,7 @@ public final class Dbcp2CredentialBinding {
 			throw new IllegalStateException("it has no url");
 		}
 		Driver driver = (pool.getDriver() != null) ? pool.getDriver() : JdbcDrivers.load(url, pool.getDriverClassName());
-		CredentialDriver credentialDriver = new CredentialDriver(driver, url, cache, credentialSource);
+		CredentialDriver credentialDriver = new CredentialDriver(driver, url, cache, hint);
 		pool.setDriver(credentialDriver);
 		pool.setPassword(null);
 		if (evictOnRotation) {
@@ -80,10 +79,10 @@ public final class Dbcp2CredentialBinding {
 
 		final RejectionAwareDataSource connector;
 
-		CredentialDriver(Driver driver, String url, CredentialCache cache, @Nullable String credentialSource) {
+		CredentialDriver(Driver driver, String url, CredentialCache cache, RejectionHint hint) {
 			this.driver = driver;
 			this.target = new DriverLogin(driver, url);
-			this.connector = new RejectionAwareDataSource(this.target, cache, false, credentialSource);
+			this.connector = new RejectionAwareDataSource(this.target, cache, false, hint);
 		}
 
 		@Override

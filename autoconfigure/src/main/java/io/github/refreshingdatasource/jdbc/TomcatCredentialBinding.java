@@ -28,16 +28,15 @@ public final class TomcatCredentialBinding {
 	 * @param cache the cache serving its credentials
 	 * @param evictOnRotation whether pooled connections are purged when a new credential
 	 * arrives
-	 * @param credentialSource where the provider gets credentials, named in the likely fix
-	 * of a rejected login; {@code null} when the provider type says it all
+	 * @param hint the likely fix of a rejected login, for this provider
 	 * @throws IllegalStateException when the pool has neither a URL nor a
 	 * {@code javax.sql.DataSource} to connect through
 	 */
 	public static void bind(org.apache.tomcat.jdbc.pool.DataSource pool, CredentialCache cache,
-			boolean evictOnRotation, @Nullable String credentialSource) {
+			boolean evictOnRotation, RejectionHint hint) {
 		PoolConfiguration config = pool.getPoolProperties();
 		RejectionAwareDataSource connector = new RejectionAwareDataSource(target(config), cache, false,
-				credentialSource);
+				hint);
 		config.setDataSource(connector);
 		// Tomcat passes username and password only when both are set; without a password it
 		// asks the DataSource for a connection of its own choosing.

@@ -38,19 +38,18 @@ public final class UcpCredentialBinding {
 	 * @param cache the cache serving its credentials
 	 * @param evictOnRotation whether pooled connections are refreshed when a new credential
 	 * arrives
-	 * @param credentialSource where the provider gets credentials, named in the likely fix
-	 * of a rejected login; {@code null} when the provider type says it all
+	 * @param hint the likely fix of a rejected login, for this provider
 	 * @return unregisters the connection factory; call it when the pool is closed
 	 * @throws IllegalStateException when the pool's connection factory cannot be built
 	 */
 	public static AutoCloseable bind(PoolDataSource pool, CredentialCache cache, boolean evictOnRotation,
-			@Nullable String credentialSource) {
+			RejectionHint hint) {
 		String factoryClassName = pool.getConnectionFactoryClassName();
 		if (UcpConnectionFactory.class.getName().equals(factoryClassName)) {
 			throw new IllegalStateException("the pool is already bound to rotating credentials");
 		}
 		RejectionAwareDataSource connector = new RejectionAwareDataSource(target(pool, factoryClassName), cache,
-				false, credentialSource);
+				false, hint);
 		String id = UcpConnectionFactory.register(connector);
 		try {
 			Properties factoryProperties = new Properties();

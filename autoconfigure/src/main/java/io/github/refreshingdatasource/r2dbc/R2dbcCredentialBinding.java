@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Set;
 
 import io.github.refreshingdatasource.credentials.CredentialCache;
+import io.github.refreshingdatasource.jdbc.RejectionHint;
 import io.github.refreshingdatasource.credentials.DbCredential;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryOptions;
@@ -78,13 +79,12 @@ public final class R2dbcCredentialBinding {
 	 * Wrap the driver's connection factory, or the pool when the URL itself asks for pooling.
 	 * @param connectionFactory the factory built from options {@link #configure} changed
 	 * @param cache the cache
-	 * @param credentialSource where the provider gets credentials, named in the likely fix
-	 * of a rejected login; {@code null} when the provider type says it all
+	 * @param hint the likely fix of a rejected login, for this provider
 	 * @return the factory to use in its place
 	 */
 	public static ConnectionFactory decorate(ConnectionFactory connectionFactory, CredentialCache cache,
-			@Nullable String credentialSource) {
-		return new RejectionAwareConnectionFactory(connectionFactory, cache, credentialSource);
+			RejectionHint hint) {
+		return new RejectionAwareConnectionFactory(connectionFactory, cache, hint);
 	}
 
 	private static CredentialAttempt attempt(reactor.util.context.ContextView context, CredentialCache cache) {

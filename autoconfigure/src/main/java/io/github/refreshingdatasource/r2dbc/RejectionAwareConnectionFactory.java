@@ -1,10 +1,11 @@
 package io.github.refreshingdatasource.r2dbc;
 
 import io.github.refreshingdatasource.credentials.CredentialCache;
+import io.github.refreshingdatasource.jdbc.RejectionHint;
 import io.github.refreshingdatasource.credentials.CredentialUnavailableException;
 import io.github.refreshingdatasource.credentials.DbCredential;
 import io.github.refreshingdatasource.jdbc.LoginRejections;
-import io.github.refreshingdatasource.jdbc.RejectionHints;
+import io.github.refreshingdatasource.jdbc.RejectionHint;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryMetadata;
@@ -31,15 +32,15 @@ final class RejectionAwareConnectionFactory implements ConnectionFactory, Wrappe
 
 	private final CredentialCache cache;
 
-	private final @Nullable String credentialSource;
+	private final RejectionHint hint;
 
 	private volatile @Nullable String lastReported;
 
 	RejectionAwareConnectionFactory(ConnectionFactory delegate, CredentialCache cache,
-			@Nullable String credentialSource) {
+			RejectionHint hint) {
 		this.delegate = delegate;
 		this.cache = cache;
-		this.credentialSource = credentialSource;
+		this.hint = hint;
 	}
 
 	@Override
@@ -84,7 +85,7 @@ final class RejectionAwareConnectionFactory implements ConnectionFactory, Wrappe
 		String message = LoginRejections.message(this.cache.getDataSourceName(), this.cache.getProviderType(),
 				credential.username(), credential.fingerprint(),
 				LoginRejections.describe(rejection.getSqlState(), rejection.getErrorCode()),
-				RejectionHints.hint(this.cache.getProviderType(), this.credentialSource, credential.username()));
+				this.hint.likelyFix(credential.username()));
 		R2dbcLoginRejectedException readable = new R2dbcLoginRejectedException(message, sqlState,
 				rejection.getErrorCode(), thrown);
 		String key = credential.username() + "/" + credential.fingerprint();
