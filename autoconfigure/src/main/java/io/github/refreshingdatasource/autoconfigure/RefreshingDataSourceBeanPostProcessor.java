@@ -13,6 +13,7 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.refreshingdatasource.autoconfigure.provider.CredentialProviderFactory;
 import io.github.refreshingdatasource.credentials.CredentialCache;
+import io.github.refreshingdatasource.jdbc.RejectionHint;
 import io.github.refreshingdatasource.credentials.CredentialCacheListener;
 import io.github.refreshingdatasource.credentials.CredentialCacheRegistry;
 import io.github.refreshingdatasource.credentials.CredentialFetchInterceptor;
@@ -59,6 +60,8 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 	private final ObjectProvider<CredentialFetchInterceptor> fetchInterceptors;
 
 	private final Set<HikariDataSource> bound = Collections.newSetFromMap(new IdentityHashMap<>());
+
+	private final Set<Object> boundPools = Collections.newSetFromMap(new IdentityHashMap<>());
 
 	/** Every DataSource bean seen, bound or not: a migration tool that uses one is left to it. */
 	private final Set<DataSource> beans = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -111,6 +114,10 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		if (leftToServiceConnection("DataSource", beanName, serviceConnection)) {
 			return;
 		}
+		if (!isHikari(dataSource)) {
+			bindPool(dataSource, beanName, properties);
+			return;
+		}
 		HikariDataSource hikari = unwrapHikari(dataSource, beanName);
 		if (!this.bound.add(hikari)) {
 			return;
@@ -145,6 +152,72 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		this.registry.getObject().register(cache);
 		cache.start();
 		logger.info("DataSource '" + beanName + "' bound to rotating credentials from provider " + type.value());
+	}
+
+	/** Bind a Tomcat JDBC, DBCP2 or UCP pool, or fail startup for any other DataSource. */
+	private void bindPool(DataSource dataSource, String beanName, CredentialProperties properties) {
+		JdbcPools.Pool pool = JdbcPools.find(dataSource);
+		if (pool == null) {
+			throw unsupported(dataSource, beanName);
+		}
+		if (!this.boundPools.add(pool.target())) {
+			return;
+		}
+		ProviderType type = providers().typeOf(beanName, properties);
+		CredentialCache cache = createCache(beanName, type, properties, pool.details(properties.getUsername()));
+		try {
+			pool.bind(cache, properties.getOnRotation() == OnRotation.EVICT, providers().rejectionHint(beanName, type));
+		}
+		catch (IllegalStateException ex) {
+			cache.close();
+			throw new RefreshingDataSourceConfigurationException("DataSource '" + beanName + "' (" + pool.kind()
+					+ ") could not be bound to rotating credentials: " + ex.getMessage() + ".",
+					"Let Spring Boot build the pool, or bind it before its first connection, or set "
+							+ CredentialPropertiesResolver.prefixOf(beanName) + ".enabled=false to leave it alone.",
+					ex);
+		}
+		this.registry.getObject().register(cache);
+		cache.start();
+		logger.info("DataSource '" + beanName + "' (" + pool.kind() + ") bound to rotating credentials from provider "
+				+ type.value());
+	}
+
+	/**
+	 * A started, registered cache for a connection factory that is not a DataSource bean
+	 * (R2DBC), configured under its name like a DataSource bean.
+	 * @param name the name of the cache and its settings
+	 * @param details what the provider may need, given the per-name username override
+	 * @param binding binds the cache before it starts; may throw
+	 * {@link RefreshingDataSourceConfigurationException}
+	 * @return the cache, or {@code null} when the name is excluded
+	 */
+	synchronized @Nullable CredentialCache bindConnectionFactory(String name,
+			java.util.function.Function<@Nullable String, DataSourceDetails> details, CacheBinding binding) {
+		CredentialProperties properties = resolver().resolve(name);
+		if (!properties.isEnabled()) {
+			logger.debug("ConnectionFactory '" + name + "' is excluded from credential refresh");
+			return null;
+		}
+		ProviderType type = providers().typeOf(name, properties);
+		CredentialCache cache = createCache(name, type, properties, details.apply(properties.getUsername()));
+		try {
+			binding.bind(cache, properties, providers().rejectionHint(name, type));
+		}
+		catch (RuntimeException ex) {
+			cache.close();
+			throw ex;
+		}
+		this.registry.getObject().register(cache);
+		cache.start();
+		logger.info("ConnectionFactory '" + name + "' bound to rotating credentials from provider " + type.value());
+		return cache;
+	}
+
+	@FunctionalInterface
+	interface CacheBinding {
+
+		void bind(CredentialCache cache, CredentialProperties properties, RejectionHint hint);
+
 	}
 
 	/** The first interceptor (highest precedence) wraps the second, which wraps the call. */
@@ -279,11 +352,14 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		catch (SQLException ex) {
 			// Not a wrapper of a HikariCP pool; reported below.
 		}
-		throw new RefreshingDataSourceConfigurationException(
+		throw unsupported(dataSource, beanName);
+	}
+
+	private static RefreshingDataSourceConfigurationException unsupported(DataSource dataSource, String beanName) {
+		return new RefreshingDataSourceConfigurationException(
 				"DataSource '" + beanName + "' of type " + dataSource.getClass().getName()
-						+ " cannot be bound to rotating credentials: only HikariCP pools (com.zaxxer.hikari.HikariDataSource) "
-						+ "are supported.",
-				"Use HikariCP for this DataSource (spring.datasource.type=com.zaxxer.hikari.HikariDataSource), or set "
+						+ " cannot be bound to rotating credentials: only " + JdbcPools.SUPPORTED + " are supported.",
+				"Use one of these pools for this DataSource (spring.datasource.type), or set "
 						+ CredentialPropertiesResolver.prefixOf(beanName) + ".enabled=false to leave it alone.");
 	}
 
