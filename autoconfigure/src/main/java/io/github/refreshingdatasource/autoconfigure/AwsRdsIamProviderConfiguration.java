@@ -5,6 +5,7 @@ import java.util.regex.Pattern;
 
 import io.github.refreshingdatasource.credentials.provider.awsiam.AwsRdsIamCredentialProvider;
 import io.github.refreshingdatasource.jdbc.JdbcUrl;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
@@ -60,12 +61,21 @@ class AwsRdsIamProviderConfiguration {
 								+ "nor spring.datasource.username is set");
 			}
 			Region region = region(dataSourceName, settings, hostname);
-			AwsCredentialsProvider credentials = StringUtils.hasText(settings.getProfile())
-					? ProfileCredentialsProvider.builder().profileName(settings.getProfile()).build()
-					: applicationCredentials.getIfUnique(() -> DefaultCredentialsProvider.builder().build());
+			AwsCredentialsProvider credentials = credentials(settings.getProfile(), applicationCredentials);
 			RdsUtilities utilities = RdsUtilities.builder().credentialsProvider(credentials).region(region).build();
 			return new AwsRdsIamCredentialProvider(utilities, hostname, port, username, region);
 		});
+	}
+
+	/**
+	 * The AWS credentials to sign with: a named profile, else the application's single
+	 * {@link AwsCredentialsProvider} bean, else the SDK's default chain. Shared with the
+	 * aws-secrets-manager provider.
+	 */
+	static AwsCredentialsProvider credentials(@Nullable String profile,
+			ObjectProvider<AwsCredentialsProvider> applicationCredentials) {
+		return StringUtils.hasText(profile) ? ProfileCredentialsProvider.builder().profileName(profile).build()
+				: applicationCredentials.getIfUnique(() -> DefaultCredentialsProvider.builder().build());
 	}
 
 	private static Region region(String dataSourceName, CredentialProperties.AwsRdsIam settings, String hostname) {

@@ -116,6 +116,10 @@ public class CredentialProperties {
 
 		private final Azure azure = new Azure();
 
+		private final GcpCloudSqlIam gcpCloudsqlIam = new GcpCloudSqlIam();
+
+		private final AwsSecretsManager awsSecretsManager = new AwsSecretsManager();
+
 		public @Nullable ProviderType getType() {
 			return this.type;
 		}
@@ -154,6 +158,14 @@ public class CredentialProperties {
 
 		public Azure getAzure() {
 			return this.azure;
+		}
+
+		public GcpCloudSqlIam getGcpCloudsqlIam() {
+			return this.gcpCloudsqlIam;
+		}
+
+		public AwsSecretsManager getAwsSecretsManager() {
+			return this.awsSecretsManager;
 		}
 
 	}
@@ -709,6 +721,201 @@ public class CredentialProperties {
 		public String toString() {
 			return "Azure[credential=" + this.credential + ", clientId=" + this.clientId + ", tenantId=" + this.tenantId
 					+ "]";
+		}
+
+	}
+
+	/**
+	 * Google OAuth2 access tokens for Cloud SQL IAM database authentication.
+	 */
+	public static class GcpCloudSqlIam {
+
+		/**
+		 * JSON credentials file (service account key, workload identity federation config)
+		 * to use instead of Application Default Credentials. When not set, the application's
+		 * single GoogleCredentials bean if there is one, otherwise Application Default
+		 * Credentials (GOOGLE_APPLICATION_CREDENTIALS, gcloud, the metadata server).
+		 */
+		private @Nullable Path credentialsFile;
+
+		/**
+		 * Email of a service account to impersonate: its token, issued through the IAM
+		 * Service Account Credentials API, becomes the password.
+		 */
+		private @Nullable String impersonateServiceAccount;
+
+		/**
+		 * Delegation chain of service accounts between the caller and the impersonated one,
+		 * each allowed to create tokens for the next.
+		 */
+		private List<String> delegates = new ArrayList<>();
+
+		/**
+		 * Lifetime of an impersonated token; at most 1 hour unless the organization allows
+		 * up to 12.
+		 */
+		private Duration tokenLifetime = Duration.ofHours(1);
+
+		/**
+		 * Base URL of the IAM Service Account Credentials API, for a Private Service Connect
+		 * endpoint.
+		 */
+		private String iamCredentialsEndpoint = "https://iamcredentials.googleapis.com";
+
+		public @Nullable Path getCredentialsFile() {
+			return this.credentialsFile;
+		}
+
+		public void setCredentialsFile(@Nullable Path credentialsFile) {
+			this.credentialsFile = credentialsFile;
+		}
+
+		public @Nullable String getImpersonateServiceAccount() {
+			return this.impersonateServiceAccount;
+		}
+
+		public void setImpersonateServiceAccount(@Nullable String impersonateServiceAccount) {
+			this.impersonateServiceAccount = impersonateServiceAccount;
+		}
+
+		public List<String> getDelegates() {
+			return this.delegates;
+		}
+
+		public void setDelegates(List<String> delegates) {
+			this.delegates = delegates;
+		}
+
+		public Duration getTokenLifetime() {
+			return this.tokenLifetime;
+		}
+
+		public void setTokenLifetime(Duration tokenLifetime) {
+			this.tokenLifetime = tokenLifetime;
+		}
+
+		public String getIamCredentialsEndpoint() {
+			return this.iamCredentialsEndpoint;
+		}
+
+		public void setIamCredentialsEndpoint(String iamCredentialsEndpoint) {
+			this.iamCredentialsEndpoint = iamCredentialsEndpoint;
+		}
+
+	}
+
+	/**
+	 * A database secret in AWS Secrets Manager.
+	 */
+	public static class AwsSecretsManager {
+
+		/**
+		 * Name or ARN of the secret.
+		 */
+		private @Nullable String secretId;
+
+		/**
+		 * Version stage to read.
+		 */
+		private String versionStage = "AWSCURRENT";
+
+		/**
+		 * How often the secret is read again while logins succeed; a rejected login reads
+		 * it at once. Each read is a billed API call.
+		 */
+		private Duration refreshInterval = Duration.ofHours(1);
+
+		/**
+		 * JSON field holding the username, when the secret is JSON.
+		 */
+		private String usernameField = "username";
+
+		/**
+		 * JSON field holding the password, when the secret is JSON.
+		 */
+		private String passwordField = "password";
+
+		/**
+		 * AWS region of the secret. Defaults to the one in an ARN, then to the AWS SDK's
+		 * region lookup (AWS_REGION, profile).
+		 */
+		private @Nullable String region;
+
+		/**
+		 * Named profile of the AWS shared credentials and config files. When not set, an
+		 * application AwsCredentialsProvider bean if there is exactly one, otherwise the
+		 * SDK's default credentials chain.
+		 */
+		private @Nullable String profile;
+
+		/**
+		 * Secrets Manager endpoint, for a VPC endpoint or FIPS endpoint. Defaults to the
+		 * region's.
+		 */
+		private @Nullable URI endpoint;
+
+		public @Nullable String getSecretId() {
+			return this.secretId;
+		}
+
+		public void setSecretId(@Nullable String secretId) {
+			this.secretId = secretId;
+		}
+
+		public String getVersionStage() {
+			return this.versionStage;
+		}
+
+		public void setVersionStage(String versionStage) {
+			this.versionStage = versionStage;
+		}
+
+		public Duration getRefreshInterval() {
+			return this.refreshInterval;
+		}
+
+		public void setRefreshInterval(Duration refreshInterval) {
+			this.refreshInterval = refreshInterval;
+		}
+
+		public String getUsernameField() {
+			return this.usernameField;
+		}
+
+		public void setUsernameField(String usernameField) {
+			this.usernameField = usernameField;
+		}
+
+		public String getPasswordField() {
+			return this.passwordField;
+		}
+
+		public void setPasswordField(String passwordField) {
+			this.passwordField = passwordField;
+		}
+
+		public @Nullable String getRegion() {
+			return this.region;
+		}
+
+		public void setRegion(@Nullable String region) {
+			this.region = region;
+		}
+
+		public @Nullable String getProfile() {
+			return this.profile;
+		}
+
+		public void setProfile(@Nullable String profile) {
+			this.profile = profile;
+		}
+
+		public @Nullable URI getEndpoint() {
+			return this.endpoint;
+		}
+
+		public void setEndpoint(@Nullable URI endpoint) {
+			this.endpoint = endpoint;
 		}
 
 	}

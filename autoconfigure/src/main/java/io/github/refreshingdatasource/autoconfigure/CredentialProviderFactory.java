@@ -1,6 +1,7 @@
 package io.github.refreshingdatasource.autoconfigure;
 
 import io.github.refreshingdatasource.credentials.CredentialProvider;
+import io.github.refreshingdatasource.credentials.RefreshSettings;
 
 /**
  * Creates the {@link CredentialProvider} of one DataSource for one {@link ProviderType}.
@@ -31,6 +32,16 @@ interface CredentialProviderFactory {
 	default CredentialProvider create(String dataSourceName, CredentialProperties properties,
 			DataSourceDetails dataSource) {
 		return create(dataSourceName, properties);
+	}
+
+	/**
+	 * The refresh settings of the provider's cache: the configured ones, unless the source
+	 * suggests its own default (a secrets manager whose every call is billed).
+	 * @param properties the DataSource's resolved settings
+	 * @return the settings
+	 */
+	default RefreshSettings refreshSettings(CredentialProperties properties) {
+		return properties.getRefresh().toSettings();
 	}
 
 }

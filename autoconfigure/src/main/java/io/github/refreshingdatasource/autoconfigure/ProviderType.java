@@ -32,7 +32,16 @@ public enum ProviderType {
 	AWS_RDS_IAM("software.amazon.awssdk:rds", true),
 
 	/** A Microsoft Entra ID access token from Azure Identity, for Azure Database for PostgreSQL, MySQL and Azure SQL. */
-	AZURE("com.azure:azure-identity", true);
+	AZURE("com.azure:azure-identity", true),
+
+	/**
+	 * A Google OAuth2 access token (Application Default Credentials, optionally impersonating a
+	 * service account) for Cloud SQL IAM database authentication.
+	 */
+	GCP_CLOUDSQL_IAM("com.google.auth:google-auth-library-oauth2-http", true),
+
+	/** A database secret from AWS Secrets Manager (RDS-style JSON or plain text), re-read on rotation. */
+	AWS_SECRETS_MANAGER("software.amazon.awssdk:secretsmanager", false);
 
 	private final @Nullable String requiredDependency;
 

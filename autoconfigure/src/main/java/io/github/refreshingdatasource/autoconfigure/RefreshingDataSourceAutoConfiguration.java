@@ -25,7 +25,8 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties(RefreshingDataSourceProperties.class)
 @Import({ StaticProviderConfiguration.class, FileProviderConfiguration.class, CommandProviderConfiguration.class,
 		BeanProviderConfiguration.class, OAuth2ProviderConfiguration.class,
-		AwsRdsIamProviderConfiguration.class, AzureProviderConfiguration.class })
+		AwsRdsIamProviderConfiguration.class, AzureProviderConfiguration.class,
+		GcpCloudSqlIamProviderConfiguration.class, AwsSecretsManagerProviderConfiguration.class })
 public final class RefreshingDataSourceAutoConfiguration {
 
 	@Bean

@@ -225,7 +225,7 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		}
 		CredentialProvider provider = factory.create(name, properties, details);
 		CredentialCache cache = new CredentialCache(name, type.value(), provider, details.username(),
-				properties.getRefresh().toSettings());
+				factory.refreshSettings(properties));
 		this.listeners.orderedStream().forEach(cache::addListener);
 		this.fetchInterceptors.orderedStream().reduce(RefreshingDataSourceBeanPostProcessor::nest)
 			.ifPresent(cache::setFetchInterceptor);
@@ -252,6 +252,7 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 					? provider.getFile().getPath().toAbsolutePath().toString() : null;
 			case COMMAND -> provider.getCommand().getCommand().isEmpty() ? null : provider.getCommand().getCommand().get(0);
 			case BEAN -> provider.getBean().getName();
+			case AWS_SECRETS_MANAGER -> provider.getAwsSecretsManager().getSecretId();
 			default -> null;
 		};
 	}

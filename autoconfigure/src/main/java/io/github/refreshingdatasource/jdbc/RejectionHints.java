@@ -38,6 +38,13 @@ final class RejectionHints {
 					+ "; MySQL: IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'), connect with SSL (sslmode=require), "
 					+ "and check that the IAM policy allows rds-db:connect for this user and that the token was "
 					+ "generated for this host, port and user.";
+			case "gcp-cloudsql-iam" -> "Add the principal as a Cloud SQL IAM database user (gcloud sql users create "
+					+ role + " --type=cloud_iam_service_account), grant it roles/cloudsql.instanceUser, turn on the "
+					+ "cloudsql.iam_authentication flag, and check the username: for PostgreSQL the service account email "
+					+ "without .gserviceaccount.com, for MySQL the part before @.";
+			case "aws-secrets-manager" -> "Check that the secret " + orUnknown(source) + " holds the current password "
+					+ "of " + user + ": did its rotation finish (AWSCURRENT moved to the new version after the "
+					+ "database accepted it), and was the password changed outside the rotation?";
 			case "oauth2" -> "Check that the database accepts tokens of this issuer and audience, and that the "
 					+ "token's subject is mapped to role " + user + ".";
 			case "bean" -> "Check the CredentialProvider bean" + ((source != null) ? " '" + source + "'" : "")
