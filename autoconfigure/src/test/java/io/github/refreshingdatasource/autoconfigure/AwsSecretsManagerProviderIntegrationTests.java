@@ -3,6 +3,7 @@ package io.github.refreshingdatasource.autoconfigure;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -34,6 +35,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -175,6 +177,37 @@ class AwsSecretsManagerProviderIntegrationTests {
 						(int) seconds + 1);
 				await().atMost(Duration.ofSeconds(5)).until(() -> PoolLoad.loginsOf(postgres, roles[1]) > 0);
 			});
+	}
+
+	// The SDK's own call timeout is the fetch timeout: an endpoint that never answers costs a
+	// connection at most that long, and the pool logs in once it answers again.
+	@Test
+	void anEndpointThatHangsIsCutOffAtTheFetchTimeoutAndThePoolRecovers() throws Exception {
+		String role = "sm_hang";
+		String password = secrets.newPassword();
+		postgres.createLoginRole(role, password);
+		secretsManager.createSecret("hang", rdsSecret(role, password));
+		CountDownLatch release = secretsManager.holdRequests();
+		try {
+			runner("hang", "refreshing.datasource.refresh.fetch-timeout=1s",
+					"refreshing.datasource.refresh.retry.max-attempts=1",
+					"refreshing.datasource.refresh.retry.max-interval=500ms",
+					"spring.datasource.hikari.connection-timeout=3000")
+				.run((context) -> {
+					HikariDataSource pool = hikari(context);
+					long started = System.nanoTime();
+					assertThatExceptionOfType(SQLException.class).isThrownBy(() -> PoolLoad.query(pool));
+					assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(6));
+					release.countDown();
+					secretsManager.holdRequests().countDown();
+					await().atMost(Duration.ofSeconds(20))
+						.ignoreExceptions()
+						.until(() -> role.equals(PoolLoad.query(pool)));
+				});
+		}
+		finally {
+			release.countDown();
+		}
 	}
 
 	private static PoolLoad.Result run(HikariDataSource pool, Duration duration) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -73,6 +74,8 @@ public final class LocalSecretsManager implements AutoCloseable {
 	private final AtomicReference<CountDownLatch> hold = new AtomicReference<>();
 
 	private final AtomicInteger failuresToInject = new AtomicInteger();
+
+	private final Set<String> denied = ConcurrentHashMap.newKeySet();
 
 	private LocalSecretsManager(String accessKeyId, String region) throws IOException {
 		this.accessKeyId = accessKeyId;
@@ -141,6 +144,15 @@ public final class LocalSecretsManager implements AutoCloseable {
 	/** Why requests were refused, in order. */
 	public List<String> refusals() {
 		return List.copyOf(this.refusals);
+	}
+
+	/**
+	 * Refuse every read of a secret with {@code AccessDeniedException}, as the service does
+	 * when the caller's policy does not allow {@code secretsmanager:GetSecretValue}.
+	 * @param name the secret's name
+	 */
+	public void deny(String name) {
+		this.denied.add(name);
 	}
 
 	/** Answer the next {@code count} requests with HTTP 500 {@code InternalServiceError}. */
@@ -224,6 +236,11 @@ public final class LocalSecretsManager implements AutoCloseable {
 		Map<String, Object> answer = new LinkedHashMap<>();
 		synchronized (this) {
 			Secret secret = find(request.path("SecretId").stringValue(""));
+			if (secret != null && this.denied.contains(secret.name)) {
+				error(exchange, 400, "AccessDeniedException", "User: arn:aws:sts::" + ACCOUNT
+						+ ":assumed-role/app is not authorized to perform: secretsmanager:GetSecretValue");
+				return;
+			}
 			Version version = (secret != null) ? secret.staged(stage) : null;
 			if (version == null) {
 				error(exchange, 400, "ResourceNotFoundException",

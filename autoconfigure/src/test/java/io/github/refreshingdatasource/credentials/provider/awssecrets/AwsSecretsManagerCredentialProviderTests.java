@@ -113,6 +113,17 @@ class AwsSecretsManagerCredentialProviderTests {
 	}
 
 	@Test
+	void accessDeniedIsNotRetriedAndSaysWhatToAllow() {
+		this.endpoint.createSecret("guarded", this.secrets.newPassword());
+		this.endpoint.deny("guarded");
+		assertThatExceptionOfType(NonRetryableCredentialException.class)
+			.isThrownBy(() -> provider("guarded", "AWSCURRENT").fetch())
+			.withMessageContaining("access denied")
+			.withMessageContaining("secretsmanager:GetSecretValue")
+			.withMessageContaining("kms:Decrypt");
+	}
+
+	@Test
 	void malformedJsonSecretFailsWithoutQuotingIt() {
 		String password = this.secrets.newPassword();
 		this.endpoint.createSecret("broken", "{\"username\":\"u\",\"password\":" + password + "}");
