@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 import io.github.refreshingdatasource.autoconfigure.provider.CredentialProviderFactory;
 import io.github.refreshingdatasource.autoconfigure.provider.ProviderContext;
 import io.github.refreshingdatasource.credentials.CredentialProvider;
+import io.github.refreshingdatasource.credentials.RefreshSettings;
 import io.github.refreshingdatasource.jdbc.RejectionHint;
 import org.jspecify.annotations.Nullable;
 
@@ -73,6 +74,18 @@ final class CredentialProviders {
 		CredentialProviderFactory<?> factory = factory(type, name);
 		return create(factory, new ProviderContext(name, properties, details.jdbcUrl(), details.username(),
 				details.dataSourceProperties()));
+	}
+
+	/**
+	 * The refresh settings of one DataSource, as its provider adjusts the configured ones.
+	 */
+	RefreshSettings refreshSettings(String name, ProviderType type, RefreshSettings configured) {
+		return refreshSettings(factory(type, name), name, configured);
+	}
+
+	private <S> RefreshSettings refreshSettings(CredentialProviderFactory<S> factory, String name,
+			RefreshSettings configured) {
+		return factory.refreshSettings(configured, settings(factory, name));
 	}
 
 	/**

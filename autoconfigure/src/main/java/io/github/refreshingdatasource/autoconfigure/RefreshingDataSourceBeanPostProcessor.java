@@ -299,7 +299,8 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 			requireTls(transport.get(), name, type);
 		}
 		CredentialProvider provider = providers().create(name, type, properties, details);
-		CredentialCache cache = new CredentialCache(name, type.value(), provider, details.username(), settings);
+		CredentialCache cache = new CredentialCache(name, type.value(), provider, details.username(),
+				providers().refreshSettings(name, type, settings));
 		this.listeners.orderedStream().forEach(cache::addListener);
 		this.fetchInterceptors.orderedStream().reduce(RefreshingDataSourceBeanPostProcessor::nest)
 			.ifPresent(cache::setFetchInterceptor);

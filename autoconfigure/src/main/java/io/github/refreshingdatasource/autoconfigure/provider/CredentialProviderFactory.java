@@ -2,6 +2,7 @@ package io.github.refreshingdatasource.autoconfigure.provider;
 
 import io.github.refreshingdatasource.autoconfigure.ProviderType;
 import io.github.refreshingdatasource.credentials.CredentialProvider;
+import io.github.refreshingdatasource.credentials.RefreshSettings;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -48,6 +49,18 @@ public interface CredentialProviderFactory<S> {
 	 */
 	default boolean bearerToken(S settings) {
 		return type().bearerToken();
+	}
+
+	/**
+	 * The refresh settings of one DataSource's cache: the configured ones, unless this kind
+	 * of source needs its own (a secret without expiry, read on an interval sized for a
+	 * billed API).
+	 * @param configured the checked {@code refresh.*} settings
+	 * @param settings the DataSource's settings of this provider
+	 * @return the settings the cache uses
+	 */
+	default RefreshSettings refreshSettings(RefreshSettings configured, S settings) {
+		return configured;
 	}
 
 	/**
