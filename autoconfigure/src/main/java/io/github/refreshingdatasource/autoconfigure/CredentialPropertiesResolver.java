@@ -2,8 +2,10 @@ package io.github.refreshingdatasource.autoconfigure;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.BeanUtils;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
@@ -57,6 +59,57 @@ final class CredentialPropertiesResolver {
 	 */
 	@Nullable String usernameOverride(String dataSourceName) {
 		return this.binder.bind(overridesOf(dataSourceName).append("username"), Bindable.of(String.class)).orElse(null);
+	}
+
+	/**
+	 * The property as the user set it for this DataSource: the per-bean one when set,
+	 * otherwise the top-level one, with its value as written and where it came from.
+	 * @param dataSourceName the DataSource bean name
+	 * @param property the property below {@code refreshing.datasource}, e.g.
+	 * {@code refresh.before-expiry}
+	 * @return the property, or {@code null} when neither is set
+	 */
+	@Nullable ConfigurationProperty find(String dataSourceName, String property) {
+		ConfigurationProperty perBean = find(overridesOf(dataSourceName).append(property));
+		return (perBean != null) ? perBean : find(ConfigurationPropertyName.of(PREFIX).append(property));
+	}
+
+	private @Nullable ConfigurationProperty find(ConfigurationPropertyName name) {
+		for (ConfigurationPropertySource source : this.sources) {
+			ConfigurationProperty property = source.getConfigurationProperty(name);
+			if (property != null) {
+				return property;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Bind one provider's settings for one DataSource: the top-level
+	 * {@code provider.<type>.*}, then {@code datasources.<bean-name>.provider.<type>.*} over it.
+	 */
+	<S> S bindProviderSettings(String dataSourceName, String providerKey, Class<S> settingsType) {
+		S settings = this.binder.bind(PREFIX + ".provider." + providerKey, Bindable.of(settingsType))
+			.orElseGet(() -> BeanUtils.instantiateClass(settingsType));
+		this.binder.bind(overridesOf(dataSourceName).append("provider").append(providerKey),
+				Bindable.ofInstance(settings));
+		return settings;
+	}
+
+	/**
+	 * Whether any {@code provider.<key>.*} property is set at the top level or for this
+	 * DataSource.
+	 */
+	boolean hasProviderSettings(String dataSourceName, String providerKey) {
+		ConfigurationPropertyName topLevel = ConfigurationPropertyName.of(PREFIX + ".provider." + providerKey);
+		ConfigurationPropertyName perBean = overridesOf(dataSourceName).append("provider").append(providerKey);
+		for (ConfigurationPropertySource source : this.sources) {
+			if (source.containsDescendantOf(topLevel) == ConfigurationPropertyState.PRESENT
+					|| source.containsDescendantOf(perBean) == ConfigurationPropertyState.PRESENT) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	// Bean names such as 'reportingDataSource' are not uniform property names: adapt them.

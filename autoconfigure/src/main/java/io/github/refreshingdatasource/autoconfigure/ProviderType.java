@@ -6,39 +6,47 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Where a DataSource's credentials come from: the values of
- * {@code refreshing.datasource.provider.type}.
+ * {@code refreshing.datasource.provider.type}. Each constant names the configuration class
+ * of its provider's package ({@code io.github.refreshingdatasource.autoconfigure.provider.<name>}),
+ * which registers that provider's {@code CredentialProviderFactory}; adding a provider is a
+ * new package and one constant here (the Spring Boot {@code CacheType} pattern).
  */
 public enum ProviderType {
 
 	/** A fixed username and password from configuration, for development. */
-	STATIC(null, false),
+	STATIC("staticcredentials.StaticProviderConfiguration", null, false),
 
 	/** A file written by Vault Agent, a Kubernetes secret mount or any rotator; re-read when it changes. */
-	FILE(null, false),
+	FILE("file.FileProviderConfiguration", null, false),
 
 	/** The output of a program such as {@code az account get-access-token} or {@code aws rds generate-db-auth-token}. */
-	COMMAND(null, false),
+	COMMAND("command.CommandProviderConfiguration", null, false),
 
 	/** An application bean implementing {@code CredentialProvider}. */
-	BEAN(null, false),
+	BEAN("bean.BeanProviderConfiguration", null, false),
 
 	/**
 	 * An access token from an OAuth2 token endpoint (client credentials or a rotating
 	 * refresh token), for databases and proxies that accept one as the password.
 	 */
-	OAUTH2(null, true),
+	OAUTH2("oauth2.OAuth2ProviderConfiguration", null, true),
 
 	/** An RDS IAM authentication token, generated locally by the AWS SDK v2. */
-	AWS_RDS_IAM("software.amazon.awssdk:rds", true),
+	AWS_RDS_IAM("awsiam.AwsRdsIamProviderConfiguration", "software.amazon.awssdk:rds", true),
 
 	/** A Microsoft Entra ID access token from Azure Identity, for Azure Database for PostgreSQL, MySQL and Azure SQL. */
-	AZURE("com.azure:azure-identity", true);
+	AZURE("azure.AzureProviderConfiguration", "com.azure:azure-identity", true);
+
+	private static final String PACKAGE = "io.github.refreshingdatasource.autoconfigure.provider.";
+
+	private final String configurationClass;
 
 	private final @Nullable String requiredDependency;
 
 	private final boolean bearerToken;
 
-	ProviderType(@Nullable String requiredDependency, boolean bearerToken) {
+	ProviderType(String configurationClass, @Nullable String requiredDependency, boolean bearerToken) {
+		this.configurationClass = PACKAGE + configurationClass;
 		this.requiredDependency = requiredDependency;
 		this.bearerToken = bearerToken;
 	}
@@ -49,6 +57,14 @@ public enum ProviderType {
 	 */
 	public String value() {
 		return name().toLowerCase(Locale.ROOT).replace('_', '-');
+	}
+
+	/**
+	 * The configuration class of this provider, imported by the core auto-configuration.
+	 * @return the fully qualified class name
+	 */
+	String configurationClass() {
+		return this.configurationClass;
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package io.github.refreshingdatasource.autoconfigure;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.github.refreshingdatasource.autoconfigure.provider.CredentialProviderFactory;
 import io.github.refreshingdatasource.credentials.CredentialCacheListener;
 import io.github.refreshingdatasource.credentials.CredentialCacheRegistry;
 import io.github.refreshingdatasource.credentials.CredentialFetchInterceptor;
@@ -23,9 +24,7 @@ import org.springframework.core.env.Environment;
 @ConditionalOnClass(HikariDataSource.class)
 @ConditionalOnBooleanProperty(name = "refreshing.datasource.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RefreshingDataSourceProperties.class)
-@Import({ StaticProviderConfiguration.class, FileProviderConfiguration.class, CommandProviderConfiguration.class,
-		BeanProviderConfiguration.class, OAuth2ProviderConfiguration.class,
-		AwsRdsIamProviderConfiguration.class, AzureProviderConfiguration.class })
+@Import(ProviderConfigurations.class)
 public final class RefreshingDataSourceAutoConfiguration {
 
 	@Bean
@@ -36,7 +35,7 @@ public final class RefreshingDataSourceAutoConfiguration {
 
 	@Bean
 	static RefreshingDataSourceBeanPostProcessor refreshingDataSourceBeanPostProcessor(Environment environment,
-			ObjectProvider<CredentialCacheRegistry> registry, ObjectProvider<CredentialProviderFactory> factories,
+			ObjectProvider<CredentialCacheRegistry> registry, ObjectProvider<CredentialProviderFactory<?>> factories,
 			ObjectProvider<CredentialCacheListener> listeners, ObjectProvider<CredentialFetchInterceptor> fetchInterceptors) {
 		return new RefreshingDataSourceBeanPostProcessor(environment, registry, factories, listeners, fetchInterceptors);
 	}

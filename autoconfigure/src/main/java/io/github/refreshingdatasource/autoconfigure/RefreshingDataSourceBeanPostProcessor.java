@@ -1,22 +1,22 @@
 package io.github.refreshingdatasource.autoconfigure;
 
 import java.sql.SQLException;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.github.refreshingdatasource.autoconfigure.provider.CredentialProviderFactory;
 import io.github.refreshingdatasource.credentials.CredentialCache;
 import io.github.refreshingdatasource.credentials.CredentialCacheListener;
 import io.github.refreshingdatasource.credentials.CredentialCacheRegistry;
 import io.github.refreshingdatasource.credentials.CredentialFetchInterceptor;
 import io.github.refreshingdatasource.credentials.CredentialProvider;
+import io.github.refreshingdatasource.credentials.RefreshSettings;
 import io.github.refreshingdatasource.jdbc.HikariCredentialBinding;
 import io.github.refreshingdatasource.jdbc.UnpooledCredentialBinding;
 import io.github.refreshingdatasource.jdbc.TransportSecurity;
@@ -50,7 +50,7 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 
 	private final ObjectProvider<CredentialCacheRegistry> registry;
 
-	private final ObjectProvider<CredentialProviderFactory> factories;
+	private final ObjectProvider<CredentialProviderFactory<?>> factories;
 
 	private final ObjectProvider<CredentialCacheListener> listeners;
 
@@ -65,10 +65,12 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 
 	private @Nullable CredentialPropertiesResolver resolver;
 
+	private @Nullable CredentialProviders providers;
+
 	private @Nullable ListableBeanFactory beanFactory;
 
 	RefreshingDataSourceBeanPostProcessor(Environment environment, ObjectProvider<CredentialCacheRegistry> registry,
-			ObjectProvider<CredentialProviderFactory> factories, ObjectProvider<CredentialCacheListener> listeners,
+			ObjectProvider<CredentialProviderFactory<?>> factories, ObjectProvider<CredentialCacheListener> listeners,
 			ObjectProvider<CredentialFetchInterceptor> fetchInterceptors) {
 		this.environment = environment;
 		this.registry = registry;
@@ -111,7 +113,7 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		if (!this.bound.add(hikari)) {
 			return;
 		}
-		ProviderType type = typeOf(properties);
+		ProviderType type = providers().typeOf(beanName, properties);
 		String defaultUsername = (properties.getUsername() != null) ? properties.getUsername() : hikari.getUsername();
 		boolean sqlServerAccessToken = type == ProviderType.AZURE && SqlServerAccessToken.applies(hikari, beanName);
 		if (sqlServerAccessToken && defaultUsername == null) {
@@ -125,7 +127,7 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 				SqlServerAccessToken.use(hikari, cache);
 			}
 			HikariCredentialBinding.bind(hikari, cache, properties.getOnRotation() == OnRotation.EVICT,
-					credentialSource(type, properties));
+					providers().rejectionHint(beanName, type));
 		}
 		catch (IllegalStateException ex) {
 			cache.close();
@@ -185,11 +187,11 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		if (username == null) {
 			username = properties.getUsername();
 		}
-		ProviderType type = typeOf(properties);
+		ProviderType type = providers().typeOf(name, properties);
 		String url = (dataSource instanceof AbstractDriverBasedDataSource driverBased) ? driverBased.getUrl() : null;
 		CredentialCache cache = createCache(name, type, properties,
 				new DataSourceDetails(url, username, new Properties()));
-		DataSource bound = UnpooledCredentialBinding.bind(dataSource, cache, credentialSource(type, properties));
+		DataSource bound = UnpooledCredentialBinding.bind(dataSource, cache, providers().rejectionHint(name, type));
 		this.migrationDataSources.add(bound);
 		this.registry.getObject().register(cache);
 		cache.start();
@@ -212,20 +214,16 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		return true;
 	}
 
-	private static ProviderType typeOf(CredentialProperties properties) {
-		ProviderType type = properties.getProvider().getType();
-		return (type != null) ? type : ProviderType.BEAN;
-	}
-
 	private CredentialCache createCache(String name, ProviderType type, CredentialProperties properties,
 			DataSourceDetails details) {
-		CredentialProviderFactory factory = factory(type, name);
+		RefreshSettings settings = new RefreshPropertiesCheck(resolver()).settings(name, properties);
+		// A missing SDK is the first thing to fix: report it before the transport.
+		providers().requireAvailable(name, type);
 		if (type.bearerToken() && !properties.isAllowInsecureTransport()) {
 			requireTls(details, name, type);
 		}
-		CredentialProvider provider = factory.create(name, properties, details);
-		CredentialCache cache = new CredentialCache(name, type.value(), provider, details.username(),
-				properties.getRefresh().toSettings());
+		CredentialProvider provider = providers().create(name, type, properties, details);
+		CredentialCache cache = new CredentialCache(name, type.value(), provider, details.username(), settings);
 		this.listeners.orderedStream().forEach(cache::addListener);
 		this.fetchInterceptors.orderedStream().reduce(RefreshingDataSourceBeanPostProcessor::nest)
 			.ifPresent(cache::setFetchInterceptor);
@@ -241,21 +239,6 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		}
 	}
 
-	/**
-	 * Where the provider gets credentials, for the likely fix of a rejected login: the file,
-	 * the program (without its arguments, which may carry anything), the bean.
-	 */
-	private static @Nullable String credentialSource(ProviderType type, CredentialProperties properties) {
-		CredentialProperties.Provider provider = properties.getProvider();
-		return switch (type) {
-			case FILE -> (provider.getFile().getPath() != null)
-					? provider.getFile().getPath().toAbsolutePath().toString() : null;
-			case COMMAND -> provider.getCommand().getCommand().isEmpty() ? null : provider.getCommand().getCommand().get(0);
-			case BEAN -> provider.getBean().getName();
-			default -> null;
-		};
-	}
-
 	private static void requireTls(DataSourceDetails details, String name, ProviderType type) {
 		String reason = TransportSecurity.insecureReason(details.jdbcUrl(), details.dataSourceProperties());
 		if (reason != null) {
@@ -267,32 +250,6 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 							+ "refreshing.datasource.allow-insecure-transport=true (or "
 							+ CredentialPropertiesResolver.prefixOf(name) + ".allow-insecure-transport=true).");
 		}
-	}
-
-	private CredentialProviderFactory factory(ProviderType type, String beanName) {
-		return this.factories.stream()
-			.filter((candidate) -> candidate.type() == type)
-			.findFirst()
-			.orElseThrow(() -> missingFactory(type, beanName));
-	}
-
-	private RefreshingDataSourceConfigurationException missingFactory(ProviderType type, String beanName) {
-		if (type.requiredDependency() != null) {
-			return new RefreshingDataSourceConfigurationException("DataSource '" + beanName + "' uses credential provider '"
-					+ type.value() + "', but " + type.requiredDependency() + " is not on the classpath.",
-					"Add the dependency " + type.requiredDependency() + " to your build, or choose another "
-							+ "refreshing.datasource.provider.type.");
-		}
-		return new RefreshingDataSourceConfigurationException(
-				"DataSource '" + beanName + "' uses credential provider '" + type.value() + "', which is not available.",
-				"Set refreshing.datasource.provider.type (or " + CredentialPropertiesResolver.prefixOf(beanName)
-						+ ".provider.type) to one of " + validTypes() + ".");
-	}
-
-	private static String validTypes() {
-		return Arrays.stream(ProviderType.values())
-			.map(ProviderType::value)
-			.collect(Collectors.joining(", "));
 	}
 
 	private HikariDataSource unwrapHikari(DataSource dataSource, String beanName) {
@@ -310,6 +267,13 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 						+ "are supported.",
 				"Use HikariCP for this DataSource (spring.datasource.type=com.zaxxer.hikari.HikariDataSource), or set "
 						+ CredentialPropertiesResolver.prefixOf(beanName) + ".enabled=false to leave it alone.");
+	}
+
+	private CredentialProviders providers() {
+		if (this.providers == null) {
+			this.providers = new CredentialProviders(resolver(), this.factories);
+		}
+		return this.providers;
 	}
 
 	private CredentialPropertiesResolver resolver() {

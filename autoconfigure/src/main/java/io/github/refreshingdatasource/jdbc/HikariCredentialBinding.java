@@ -49,7 +49,7 @@ public final class HikariCredentialBinding {
 	 * then sealed)
 	 */
 	public static void bind(HikariDataSource dataSource, CredentialCache cache, boolean evictOnRotation) {
-		bind(dataSource, cache, evictOnRotation, null);
+		bind(dataSource, cache, evictOnRotation, RejectionHint.generic(cache.getProviderType()));
 	}
 
 	/**
@@ -58,18 +58,16 @@ public final class HikariCredentialBinding {
 	 * @param cache the cache serving its credentials
 	 * @param evictOnRotation whether pooled connections are soft-evicted when a new
 	 * credential arrives
-	 * @param credentialSource where the provider gets credentials (a file path, a program, a
-	 * bean name), named in the likely fix of a rejected login; {@code null} when the provider
-	 * type says it all
+	 * @param hint the likely fix of a rejected login, from the provider's package
 	 * @throws IllegalStateException when the pool has already started (its configuration is
 	 * then sealed)
 	 */
 	public static void bind(HikariDataSource dataSource, CredentialCache cache, boolean evictOnRotation,
-			@Nullable String credentialSource) {
+			RejectionHint hint) {
 		if (dataSource.isRunning() || dataSource.isClosed()) {
 			throw new IllegalStateException("the pool has already started");
 		}
-		RejectionAwareDataSource connector = connectorFor(dataSource, cache, credentialSource);
+		RejectionAwareDataSource connector = connectorFor(dataSource, cache, hint);
 		if (connector != null) {
 			dataSource.setDataSource(connector);
 		}
@@ -84,21 +82,21 @@ public final class HikariCredentialBinding {
 	}
 
 	private static @Nullable RejectionAwareDataSource connectorFor(HikariDataSource config, CredentialCache cache,
-			@Nullable String credentialSource) {
+			RejectionHint hint) {
 		if (config.getDataSource() != null) {
-			return new RejectionAwareDataSource(config.getDataSource(), cache, false, credentialSource);
+			return new RejectionAwareDataSource(config.getDataSource(), cache, false, hint);
 		}
 		if (config.getDataSourceClassName() != null) {
 			// Instantiated the way HikariCP would, so the pool can log in through the wrapper.
 			DataSource dataSource = UtilityElf.createInstance(config.getDataSourceClassName(), DataSource.class);
 			PropertyElf.setTargetFromProperties(dataSource, config.getDataSourceProperties());
-			return new RejectionAwareDataSource(dataSource, cache, false, credentialSource);
+			return new RejectionAwareDataSource(dataSource, cache, false, hint);
 		}
 		if (config.getJdbcUrl() != null) {
 			SimpleDriverDataSource driverDataSource = new SimpleDriverDataSource(
 					driver(config.getJdbcUrl(), config.getDriverClassName()), config.getJdbcUrl());
 			driverDataSource.setConnectionProperties(config.getDataSourceProperties());
-			return new RejectionAwareDataSource(driverDataSource, cache, true, credentialSource);
+			return new RejectionAwareDataSource(driverDataSource, cache, true, hint);
 		}
 		return null;
 	}

@@ -31,7 +31,7 @@ final class RejectionAwareDataSource extends DelegatingDataSource {
 
 	private final boolean driverBased;
 
-	private final @Nullable String credentialSource;
+	private final RejectionHint hint;
 
 	/** Username and fingerprint of the credential whose rejection was logged last. */
 	private volatile @Nullable String lastReported;
@@ -44,11 +44,11 @@ final class RejectionAwareDataSource extends DelegatingDataSource {
 	private final ThreadLocal<@Nullable CredentialUnavailableException> unavailable = new ThreadLocal<>();
 
 	RejectionAwareDataSource(DataSource target, CredentialCache cache, boolean driverBased,
-			@Nullable String credentialSource) {
+			RejectionHint hint) {
 		super(target);
 		this.cache = cache;
 		this.driverBased = driverBased;
-		this.credentialSource = credentialSource;
+		this.hint = hint;
 	}
 
 	void noCredential(CredentialUnavailableException ex) {
@@ -120,7 +120,7 @@ final class RejectionAwareDataSource extends DelegatingDataSource {
 	private LoginRejectedException rejected(DbCredential credential, SQLException rejection, SQLException thrown) {
 		LoginRejectedException readable = new LoginRejectedException(this.cache.getDataSourceName(),
 				this.cache.getProviderType(), credential.username(), credential.fingerprint(), rejection, thrown,
-				RejectionHints.hint(this.cache.getProviderType(), this.credentialSource, credential.username()));
+				this.hint.likelyFix(credential.username()));
 		String key = credential.username() + "/" + credential.fingerprint();
 		if (!key.equals(this.lastReported)) {
 			this.lastReported = key;

@@ -3,7 +3,6 @@ package io.github.refreshingdatasource.jdbc;
 import javax.sql.DataSource;
 
 import io.github.refreshingdatasource.credentials.CredentialCache;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Binds a {@link CredentialCache} to a DataSource that is not a pool, such as the
@@ -20,12 +19,11 @@ public final class UnpooledCredentialBinding {
 	 * Wrap the DataSource.
 	 * @param target a DataSource that accepts {@code getConnection(username, password)}
 	 * @param cache the cache serving its credentials
-	 * @param credentialSource where the provider gets credentials, named in the likely fix
-	 * of a rejected login; {@code null} when the provider type says it all
+	 * @param hint the likely fix of a rejected login, from the provider's package
 	 * @return the DataSource to use in its place
 	 */
-	public static DataSource bind(DataSource target, CredentialCache cache, @Nullable String credentialSource) {
-		return new RejectionAwareDataSource(target, cache, false, credentialSource);
+	public static DataSource bind(DataSource target, CredentialCache cache, RejectionHint hint) {
+		return new RejectionAwareDataSource(target, cache, false, hint);
 	}
 
 }

@@ -1,4 +1,6 @@
-package io.github.refreshingdatasource.autoconfigure;
+package io.github.refreshingdatasource.autoconfigure.provider;
+
+import io.github.refreshingdatasource.autoconfigure.ProviderType;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
@@ -16,8 +18,12 @@ import org.springframework.context.annotation.Conditional;
 @Target({ ElementType.TYPE, ElementType.METHOD })
 @Documented
 @Conditional(ProviderTypeCondition.class)
-@interface ConditionalOnProviderType {
+public @interface ConditionalOnProviderType {
 
+	/**
+	 * The provider type.
+	 * @return the type
+	 */
 	ProviderType value();
 
 }

@@ -1,4 +1,7 @@
-package io.github.refreshingdatasource.autoconfigure;
+package io.github.refreshingdatasource.autoconfigure.provider;
+
+import io.github.refreshingdatasource.autoconfigure.CredentialProperties;
+import io.github.refreshingdatasource.autoconfigure.ProviderType;
 
 import java.util.Collections;
 import java.util.Map;
@@ -17,7 +20,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * The condition behind {@link ConditionalOnProviderType}. A missing top-level type counts as
  * {@link ProviderType#BEAN}: a single CredentialProvider bean is then used.
  */
-class ProviderTypeCondition extends SpringBootCondition {
+final class ProviderTypeCondition extends SpringBootCondition {
 
 	@Override
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
@@ -32,10 +35,10 @@ class ProviderTypeCondition extends SpringBootCondition {
 
 	static Set<ProviderType> usedTypes(Binder binder) {
 		ProviderType topLevel = binder
-			.bind(CredentialPropertiesResolver.PREFIX + ".provider.type", Bindable.of(ProviderType.class))
+			.bind("refreshing.datasource.provider.type", Bindable.of(ProviderType.class))
 			.orElse(ProviderType.BEAN);
 		Map<String, CredentialProperties> overrides = binder
-			.bind(CredentialPropertiesResolver.PREFIX + ".datasources",
+			.bind("refreshing.datasource.datasources",
 					Bindable.mapOf(String.class, CredentialProperties.class))
 			.orElse(Collections.emptyMap());
 		return Stream

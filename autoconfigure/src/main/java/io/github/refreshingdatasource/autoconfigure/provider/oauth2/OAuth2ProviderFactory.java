@@ -1,4 +1,4 @@
-package io.github.refreshingdatasource.autoconfigure;
+package io.github.refreshingdatasource.autoconfigure.provider.oauth2;
 
 import java.net.URI;
 import java.nio.file.Files;
@@ -7,6 +7,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.github.refreshingdatasource.autoconfigure.ProviderType;
+import io.github.refreshingdatasource.autoconfigure.RefreshingDataSourceConfigurationException;
+import io.github.refreshingdatasource.autoconfigure.provider.CredentialProviderFactory;
+import io.github.refreshingdatasource.autoconfigure.provider.ProviderContext;
+import io.github.refreshingdatasource.credentials.CredentialProvider;
 import io.github.refreshingdatasource.credentials.provider.oauth2.ClientAuthentication;
 import io.github.refreshingdatasource.credentials.provider.oauth2.FileRefreshTokenStore;
 import io.github.refreshingdatasource.credentials.provider.oauth2.GrantType;
@@ -15,8 +20,6 @@ import io.github.refreshingdatasource.credentials.provider.oauth2.OAuth2TokenSou
 import io.github.refreshingdatasource.credentials.provider.oauth2.RefreshTokenStore;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.util.StringUtils;
 
 /**
@@ -24,29 +27,44 @@ import org.springframework.util.StringUtils;
  * HTTP client (no extra dependency). DataSources with the same settings share one token
  * source, so a rotating refresh token chain is never forked.
  */
-@Configuration(proxyBeanMethods = false)
-@ConditionalOnProviderType(ProviderType.OAUTH2)
-class OAuth2ProviderConfiguration {
+final class OAuth2ProviderFactory implements CredentialProviderFactory<OAuth2ProviderSettings> {
 
-	@Bean
-	CredentialProviderFactory oauth2CredentialProviderFactory() {
-		Map<SourceKey, OAuth2TokenSource> sources = new ConcurrentHashMap<>();
-		Map<Path, SourceKey> storeFiles = new ConcurrentHashMap<>();
-		return new ProviderFactory(ProviderType.OAUTH2, (dataSourceName, properties) -> {
-			SourceKey key = sourceKey(dataSourceName, properties);
-			if (key.storeFile != null) {
-				SourceKey owner = storeFiles.putIfAbsent(key.storeFile, key);
-				if (owner != null && !owner.equals(key)) {
-					throw new RefreshingDataSourceConfigurationException("DataSource '" + dataSourceName
-							+ "': refresh token file " + key.storeFile + " is already used by another DataSource with "
-							+ "different oauth2 settings; two chains cannot share one file.",
-							"Give each refresh token chain its own refreshing.datasource.provider.oauth2.refresh-token-file.");
-				}
+	/** DataSources with the same settings share one token source, so a refresh token chain is never forked. */
+	private final Map<SourceKey, OAuth2TokenSource> sources = new ConcurrentHashMap<>();
+
+	private final Map<Path, SourceKey> storeFiles = new ConcurrentHashMap<>();
+
+	@Override
+	public ProviderType type() {
+		return ProviderType.OAUTH2;
+	}
+
+	@Override
+	public Class<OAuth2ProviderSettings> settingsType() {
+		return OAuth2ProviderSettings.class;
+	}
+
+	@Override
+	public CredentialProvider create(ProviderContext context, OAuth2ProviderSettings settings) {
+		SourceKey key = sourceKey(context, settings);
+		if (key.storeFile != null) {
+			SourceKey owner = this.storeFiles.putIfAbsent(key.storeFile, key);
+			if (owner != null && !owner.equals(key)) {
+				throw context.invalid("refresh token file " + key.storeFile + " is already used by another DataSource "
+						+ "with different oauth2 settings; two chains cannot share one file.",
+						"Give each refresh token chain its own refreshing.datasource.provider.oauth2.refresh-token-file.");
 			}
-			// Keyed without the fetch timeout: two timeouts must not fork one refresh token chain.
-			Duration timeout = properties.getRefresh().getFetchTimeout();
-			return sources.computeIfAbsent(key, (unused) -> source(key, timeout)).newProvider();
-		});
+		}
+		// Keyed without the fetch timeout: two timeouts must not fork one refresh token chain.
+		Duration timeout = context.fetchTimeout();
+		return this.sources.computeIfAbsent(key, (unused) -> source(key, timeout)).newProvider();
+	}
+
+	@Override
+	public String rejectionHint(@Nullable String source, @Nullable String username) {
+		return "Check that the database accepts tokens of this issuer and audience, and that the "
+				+ "token's subject is mapped to role " + ((username != null) ? "'" + username + "'" : "the configured user")
+				+ ".";
 	}
 
 	private static OAuth2TokenSource source(SourceKey key, Duration timeout) {
@@ -58,53 +76,52 @@ class OAuth2ProviderConfiguration {
 		return new OAuth2TokenSource(key.client, store, timeout);
 	}
 
-	private static SourceKey sourceKey(String dataSourceName, CredentialProperties properties) {
-		CredentialProperties.OAuth2 settings = properties.getProvider().getOauth2();
+	private static SourceKey sourceKey(ProviderContext context, OAuth2ProviderSettings settings) {
 		URI tokenUri = settings.getTokenUri();
 		if (tokenUri == null) {
-			throw ProviderFactory.missing(dataSourceName, "provider.oauth2.token-uri",
+			throw context.missing("provider.oauth2.token-uri",
 					"the oauth2 provider needs the token endpoint");
 		}
 		if (!"https".equalsIgnoreCase(tokenUri.getScheme()) && !"http".equalsIgnoreCase(tokenUri.getScheme())) {
-			throw new RefreshingDataSourceConfigurationException("DataSource '" + dataSourceName
+			throw new RefreshingDataSourceConfigurationException("DataSource '" + context.dataSourceName()
 					+ "': refreshing.datasource.provider.oauth2.token-uri '" + tokenUri + "' is not an http(s) URI.",
 					"Set refreshing.datasource.provider.oauth2.token-uri to the https URI of the token endpoint.");
 		}
-		if ("http".equalsIgnoreCase(tokenUri.getScheme()) && !properties.isAllowInsecureTransport()) {
-			throw new RefreshingDataSourceConfigurationException("DataSource '" + dataSourceName
+		if ("http".equalsIgnoreCase(tokenUri.getScheme()) && !context.properties().isAllowInsecureTransport()) {
+			throw new RefreshingDataSourceConfigurationException("DataSource '" + context.dataSourceName()
 					+ "': the token endpoint " + tokenUri + " is plain HTTP; the client secret and tokens would "
 					+ "cross the network unencrypted.",
 					"Use an https token-uri, or set refreshing.datasource.allow-insecure-transport=true for an endpoint "
 							+ "on the same host.");
 		}
 		if (!StringUtils.hasText(settings.getClientId())) {
-			throw ProviderFactory.missing(dataSourceName, "provider.oauth2.client-id",
+			throw context.missing("provider.oauth2.client-id",
 					"the oauth2 provider needs a client id");
 		}
 		if (settings.getClientAuthentication() != ClientAuthentication.NONE
 				&& !StringUtils.hasLength(settings.getClientSecret())) {
-			throw ProviderFactory.missing(dataSourceName, "provider.oauth2.client-secret",
+			throw context.missing("provider.oauth2.client-secret",
 					"client authentication " + settings.getClientAuthentication().name().toLowerCase().replace('_', '-')
 							+ " needs a client secret");
 		}
 		Path storeFile = null;
 		String refreshToken = StringUtils.hasLength(settings.getRefreshToken()) ? settings.getRefreshToken() : null;
 		if (settings.getGrantType() == GrantType.REFRESH_TOKEN) {
-			if (settings.getRefreshTokenStore() == CredentialProperties.RefreshTokenStoreType.FILE) {
+			if (settings.getRefreshTokenStore() == OAuth2ProviderSettings.RefreshTokenStoreType.FILE) {
 				if (settings.getRefreshTokenFile() == null) {
-					throw ProviderFactory.missing(dataSourceName, "provider.oauth2.refresh-token-file",
+					throw context.missing("provider.oauth2.refresh-token-file",
 							"refresh-token-store 'file' needs the path of the file");
 				}
 				storeFile = settings.getRefreshTokenFile().toAbsolutePath().normalize();
 				if (!Files.isDirectory(storeFile.getParent())) {
-					throw new RefreshingDataSourceConfigurationException("DataSource '" + dataSourceName
+					throw new RefreshingDataSourceConfigurationException("DataSource '" + context.dataSourceName()
 							+ "': the directory of the refresh token file " + storeFile + " does not exist.",
 							"Create the directory (on a persistent volume, so a restart finds the file), or change "
 									+ "refreshing.datasource.provider.oauth2.refresh-token-file.");
 				}
 			}
 			if (refreshToken == null && (storeFile == null || !Files.exists(storeFile))) {
-				throw ProviderFactory.missing(dataSourceName, "provider.oauth2.refresh-token",
+				throw context.missing("provider.oauth2.refresh-token",
 						"the refresh-token grant needs a refresh token to start from"
 								+ ((storeFile != null) ? " (the refresh token file " + storeFile + " does not exist yet)"
 										: ""));

@@ -1,4 +1,4 @@
-package io.github.refreshingdatasource.autoconfigure;
+package io.github.refreshingdatasource.autoconfigure.provider.azure;
 
 import java.util.Locale;
 
@@ -10,16 +10,18 @@ import com.azure.identity.ClientSecretCredentialBuilder;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.identity.ManagedIdentityCredentialBuilder;
 import com.azure.identity.WorkloadIdentityCredentialBuilder;
-import io.github.refreshingdatasource.autoconfigure.CredentialProperties.AzureCredentialType;
+import io.github.refreshingdatasource.autoconfigure.ProviderType;
+import io.github.refreshingdatasource.autoconfigure.RefreshingDataSourceConfigurationException;
+import io.github.refreshingdatasource.autoconfigure.provider.CredentialProviderFactory;
+import io.github.refreshingdatasource.autoconfigure.provider.ProviderContext;
+import io.github.refreshingdatasource.credentials.CredentialProvider;
+import io.github.refreshingdatasource.autoconfigure.provider.azure.AzureProviderSettings.AzureCredentialType;
 import io.github.refreshingdatasource.credentials.provider.azure.AzureCredentialProvider;
 import io.github.refreshingdatasource.credentials.provider.azure.AzureTokenScope;
 import io.github.refreshingdatasource.jdbc.JdbcUrl;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.util.StringUtils;
 
 /**
@@ -27,34 +29,52 @@ import org.springframework.util.StringUtils;
  * ({@code com.azure:azure-identity}). Each DataSource gets its own credential, built once at
  * startup, unless the application provides a {@link TokenCredential} bean.
  */
-@Configuration(proxyBeanMethods = false)
-@ConditionalOnProviderType(ProviderType.AZURE)
-@ConditionalOnClass(name = "com.azure.identity.DefaultAzureCredentialBuilder")
-class AzureProviderConfiguration {
+final class AzureProviderFactory implements CredentialProviderFactory<AzureProviderSettings> {
 
 	private static final String PREFIX = "provider.azure.";
 
-	@Bean
-	CredentialProviderFactory azureCredentialProviderFactory(ObjectProvider<TokenCredential> applicationCredential) {
-		return new ProviderFactory(ProviderType.AZURE, (dataSourceName, properties, dataSource) -> {
-			CredentialProperties.Azure settings = properties.getProvider().getAzure();
-			String scope = scope(dataSourceName, settings, dataSource);
-			TokenCredential credential = (settings.getCredential() == null) ? applicationCredential.getIfUnique() : null;
-			if (credential == null) {
-				credential = build(dataSourceName, settings);
-			}
-			return new AzureCredentialProvider(credential, scope, properties.getRefresh().getFetchTimeout());
-		});
+	private final ObjectProvider<TokenCredential> applicationCredential;
+
+	AzureProviderFactory(ObjectProvider<TokenCredential> applicationCredential) {
+		this.applicationCredential = applicationCredential;
 	}
 
-	private static String scope(String dataSourceName, CredentialProperties.Azure settings,
-			DataSourceDetails dataSource) {
+	@Override
+	public ProviderType type() {
+		return ProviderType.AZURE;
+	}
+
+	@Override
+	public Class<AzureProviderSettings> settingsType() {
+		return AzureProviderSettings.class;
+	}
+
+	@Override
+	public CredentialProvider create(ProviderContext context, AzureProviderSettings settings) {
+		String scope = scope(context, settings);
+		TokenCredential credential = (settings.getCredential() == null) ? this.applicationCredential.getIfUnique() : null;
+		if (credential == null) {
+			credential = build(context, settings);
+		}
+		return new AzureCredentialProvider(credential, scope, context.fetchTimeout());
+	}
+
+	@Override
+	public String rejectionHint(@Nullable String source, @Nullable String username) {
+		String role = (username != null) ? username : "<user>";
+		return "Map the Microsoft Entra identity to the database role: the server's Entra admin creates "
+				+ "the role for it (PostgreSQL: SELECT * FROM pgaadauth_create_principal('" + role
+				+ "', false, false)); the username must be the identity's name, and the token's audience the "
+				+ "database (https://ossrdbms-aad.database.windows.net).";
+	}
+
+	private static String scope(ProviderContext context, AzureProviderSettings settings) {
 		if (StringUtils.hasText(settings.getScope())) {
 			return settings.getScope();
 		}
 		AzureTokenScope.Database database = settings.getDatabase();
 		if (database == null) {
-			database = switch (JdbcUrl.parse(dataSource.jdbcUrl()).vendor()) {
+			database = switch (JdbcUrl.parse(context.jdbcUrl()).vendor()) {
 				case POSTGRESQL -> AzureTokenScope.Database.POSTGRESQL;
 				case MYSQL, MARIADB -> AzureTokenScope.Database.MYSQL;
 				case SQLSERVER -> AzureTokenScope.Database.SQLSERVER;
@@ -62,14 +82,14 @@ class AzureProviderConfiguration {
 			};
 		}
 		if (database == null) {
-			throw ProviderFactory.missing(dataSourceName, PREFIX + "database",
+			throw context.missing(PREFIX + "database",
 					"the azure provider chooses the token scope by database, and the JDBC URL is not a PostgreSQL, "
 							+ "MySQL or SQL Server one");
 		}
 		return AzureTokenScope.of(database, settings.getCloud());
 	}
 
-	private static TokenCredential build(String dataSourceName, CredentialProperties.Azure settings) {
+	private static TokenCredential build(ProviderContext context, AzureProviderSettings settings) {
 		AzureCredentialType type = (settings.getCredential() != null) ? settings.getCredential()
 				: AzureCredentialType.DEFAULT;
 		String authorityHost = StringUtils.hasText(settings.getAuthorityHost()) ? settings.getAuthorityHost()
@@ -110,16 +130,16 @@ class AzureProviderConfiguration {
 				yield builder.build();
 			}
 			case CLIENT_SECRET -> new ClientSecretCredentialBuilder().authorityHost(authorityHost)
-				.tenantId(required(dataSourceName, type, "tenant-id", tenantId))
-				.clientId(required(dataSourceName, type, "client-id", clientId))
-				.clientSecret(required(dataSourceName, type, "client-secret", settings.getClientSecret()))
+				.tenantId(required(context, type, "tenant-id", tenantId))
+				.clientId(required(context, type, "client-id", clientId))
+				.clientSecret(required(context, type, "client-secret", settings.getClientSecret()))
 				.build();
 			case CLIENT_CERTIFICATE -> {
-				String path = required(dataSourceName, type, "certificate-path", settings.getCertificatePath());
+				String path = required(context, type, "certificate-path", settings.getCertificatePath());
 				ClientCertificateCredentialBuilder builder = new ClientCertificateCredentialBuilder()
 					.authorityHost(authorityHost)
-					.tenantId(required(dataSourceName, type, "tenant-id", tenantId))
-					.clientId(required(dataSourceName, type, "client-id", clientId));
+					.tenantId(required(context, type, "tenant-id", tenantId))
+					.clientId(required(context, type, "client-id", clientId));
 				if (path.toLowerCase(Locale.ROOT).endsWith(".pem")) {
 					builder.pemCertificate(path);
 				}
@@ -141,10 +161,10 @@ class AzureProviderConfiguration {
 		};
 	}
 
-	private static String required(String dataSourceName, AzureCredentialType type, String property,
+	private static String required(ProviderContext context, AzureCredentialType type, String property,
 			@Nullable String value) {
 		if (!StringUtils.hasText(value)) {
-			throw ProviderFactory.missing(dataSourceName, PREFIX + property,
+			throw context.missing(PREFIX + property,
 					"credential " + type.name().toLowerCase(Locale.ROOT).replace('_', '-') + " needs " + property);
 		}
 		return value;

@@ -1,0 +1,62 @@
+package io.github.refreshingdatasource.autoconfigure.provider;
+
+import io.github.refreshingdatasource.autoconfigure.ProviderType;
+import io.github.refreshingdatasource.credentials.CredentialProvider;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything the starter needs from one provider type, implemented once in that
+ * provider's package: its settings class, how to build the provider of one DataSource,
+ * and what to check first when the database rejects what it returned. One bean per
+ * available type, registered by that type's configuration class (see
+ * {@link ProviderType}).
+ *
+ * @param <S> the settings class, bound from
+ * {@code refreshing.datasource.provider.<type>.*} and then, per DataSource, from
+ * {@code refreshing.datasource.datasources.<bean-name>.provider.<type>.*}
+ */
+public interface CredentialProviderFactory<S> {
+
+	/**
+	 * The type this factory serves.
+	 * @return the provider type
+	 */
+	ProviderType type();
+
+	/**
+	 * The settings class, a JavaBean with a public no-argument constructor, bound below
+	 * {@code refreshing.datasource.provider.<type>}.
+	 * @return the settings class
+	 */
+	Class<S> settingsType();
+
+	/**
+	 * Create the provider of one DataSource, checking its settings first.
+	 * @param context the DataSource and its common settings
+	 * @param settings this provider's settings for that DataSource
+	 * @return the provider
+	 * @throws io.github.refreshingdatasource.autoconfigure.RefreshingDataSourceConfigurationException
+	 * when the settings cannot work
+	 */
+	CredentialProvider create(ProviderContext context, S settings);
+
+	/**
+	 * Where the provider gets credentials (a file, a program without its arguments, a bean
+	 * name), named in the likely fix of a rejected login. Never a secret.
+	 * @param settings the DataSource's settings of this provider
+	 * @return the source, or {@code null} when the type says it all
+	 */
+	default @Nullable String credentialSource(S settings) {
+		return null;
+	}
+
+	/**
+	 * The likely fix of a rejected login: what an operator checks first when the database
+	 * refuses what this kind of source returned. Never a secret.
+	 * @param source what {@link #credentialSource} returned
+	 * @param username the username the login used, if known
+	 * @return one or two sentences
+	 */
+	String rejectionHint(@Nullable String source, @Nullable String username);
+
+}
