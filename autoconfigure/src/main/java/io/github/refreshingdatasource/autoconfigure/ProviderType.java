@@ -35,7 +35,13 @@ public enum ProviderType {
 	AWS_RDS_IAM("awsiam.AwsRdsIamProviderConfiguration", "software.amazon.awssdk:rds", true),
 
 	/** A Microsoft Entra ID access token from Azure Identity, for Azure Database for PostgreSQL, MySQL and Azure SQL. */
-	AZURE("azure.AzureProviderConfiguration", "com.azure:azure-identity", true);
+	AZURE("azure.AzureProviderConfiguration", "com.azure:azure-identity", true),
+
+	/**
+	 * Database credentials from HashiCorp Vault's database secrets engine (dynamic roles with
+	 * lease renewal, static roles), through Spring Vault.
+	 */
+	VAULT("vault.VaultProviderConfiguration", "org.springframework.vault:spring-vault-core", false);
 
 	private static final String PACKAGE = "io.github.refreshingdatasource.autoconfigure.provider.";
 

@@ -1,5 +1,6 @@
 package io.github.refreshingdatasource.autoconfigure.provider;
 
+import io.github.refreshingdatasource.autoconfigure.OnRotation;
 import io.github.refreshingdatasource.autoconfigure.ProviderType;
 import io.github.refreshingdatasource.credentials.CredentialProvider;
 import org.jspecify.annotations.Nullable;
@@ -39,6 +40,16 @@ public interface CredentialProviderFactory<S> {
 	 * when the settings cannot work
 	 */
 	CredentialProvider create(ProviderContext context, S settings);
+
+	/**
+	 * What happens to pooled connections when a new credential arrives, unless
+	 * {@code on-rotation} is set.
+	 * @return {@link OnRotation#KEEP} unless the provider's credentials stop working for
+	 * open sessions too
+	 */
+	default OnRotation defaultOnRotation() {
+		return OnRotation.KEEP;
+	}
 
 	/**
 	 * Where the provider gets credentials (a file, a program without its arguments, a bean

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.refreshingdatasource.credentials.CredentialCache;
+import io.github.refreshingdatasource.credentials.CredentialCacheListener;
 import io.github.refreshingdatasource.credentials.CredentialProvider;
 import io.github.refreshingdatasource.credentials.DbCredential;
 import org.apache.commons.logging.Log;
@@ -46,7 +48,7 @@ import org.springframework.vault.support.LeaseStrategy;
  * failed (Vault was down) and it rescheduled too late. Closing the provider revokes the
  * leases it took, unless told to keep them.
  */
-public final class VaultDynamicCredentialProvider implements CredentialProvider, AutoCloseable {
+public final class VaultDynamicCredentialProvider implements CredentialProvider, CredentialCacheListener, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(VaultDynamicCredentialProvider.class);
 
@@ -68,6 +70,8 @@ public final class VaultDynamicCredentialProvider implements CredentialProvider,
 	private final boolean revokeOnShutdown;
 
 	private final Clock clock;
+
+	private final AutoCloseable resources;
 
 	private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
@@ -99,14 +103,18 @@ public final class VaultDynamicCredentialProvider implements CredentialProvider,
 	 * when the login token expires (leases die with the token that took them); may be
 	 * {@code null}
 	 * @param settings when to renew, switch over and revoke
+	 * @param resources closed after the leases are revoked (the client's own session and
+	 * scheduler)
 	 */
 	public VaultDynamicCredentialProvider(VaultOperations vault, String path, TaskScheduler scheduler,
-			@Nullable AuthenticationEventMulticaster sessionEvents, VaultLeaseSettings settings) {
-		this(vault, path, scheduler, sessionEvents, settings, Clock.systemUTC());
+			@Nullable AuthenticationEventMulticaster sessionEvents, VaultLeaseSettings settings, AutoCloseable resources) {
+		this(vault, path, scheduler, sessionEvents, settings, resources, Clock.systemUTC());
 	}
 
 	VaultDynamicCredentialProvider(VaultOperations vault, String path, TaskScheduler scheduler,
-			@Nullable AuthenticationEventMulticaster sessionEvents, VaultLeaseSettings settings, Clock clock) {
+			@Nullable AuthenticationEventMulticaster sessionEvents, VaultLeaseSettings settings, AutoCloseable resources,
+			Clock clock) {
+		this.resources = resources;
 		Assert.hasText(path, "path must not be empty");
 		this.vault = vault;
 		this.path = path;
@@ -264,6 +272,16 @@ public final class VaultDynamicCredentialProvider implements CredentialProvider,
 	 * serving it again (the lease was revoked early, or the user dropped by hand).
 	 * @param rejected the rejected credential
 	 */
+	@Override
+	public void credentialRejected(CredentialCache cache, DbCredential rejected) {
+		rejected(rejected);
+	}
+
+	/**
+	 * Tell the provider that the database rejected a login with this credential.
+	 * @param rejected the rejected credential
+	 * @see #credentialRejected(CredentialCache, DbCredential)
+	 */
 	public void rejected(DbCredential rejected) {
 		VaultLease lease = this.current;
 		if (lease != null && lease.credential().sameLogin(rejected)) {
@@ -315,6 +333,12 @@ public final class VaultDynamicCredentialProvider implements CredentialProvider,
 			}
 			if (this.revokeOnShutdown) {
 				revokeEnding();
+			}
+			try {
+				this.resources.close();
+			}
+			catch (Exception ex) {
+				logger.warn("Could not close the Vault client for " + this.path + ": " + VaultErrors.describe(ex));
 			}
 		}
 	}

@@ -27,7 +27,7 @@ import org.springframework.vault.support.VaultResponse;
  * password and retry the login at once. Connections already open are not affected by a
  * password change.
  */
-public final class VaultStaticCredentialProvider implements CredentialProvider {
+public final class VaultStaticCredentialProvider implements CredentialProvider, AutoCloseable {
 
 	private final VaultOperations vault;
 
@@ -37,18 +37,23 @@ public final class VaultStaticCredentialProvider implements CredentialProvider {
 
 	private final Clock clock;
 
+	private final AutoCloseable resources;
+
 	/**
 	 * Create a provider.
 	 * @param vault the Vault client, with its session
 	 * @param path the static credentials path, e.g. {@code database/static-creds/app}
 	 * @param jitter the longest delay after Vault's rotation before the new password is
 	 * fetched
+	 * @param resources closed with the provider (the client's own session and scheduler)
 	 */
-	public VaultStaticCredentialProvider(VaultOperations vault, String path, Duration jitter) {
-		this(vault, path, jitter, Clock.systemUTC());
+	public VaultStaticCredentialProvider(VaultOperations vault, String path, Duration jitter, AutoCloseable resources) {
+		this(vault, path, jitter, resources, Clock.systemUTC());
 	}
 
-	VaultStaticCredentialProvider(VaultOperations vault, String path, Duration jitter, Clock clock) {
+	VaultStaticCredentialProvider(VaultOperations vault, String path, Duration jitter, AutoCloseable resources,
+			Clock clock) {
+		this.resources = resources;
 		Assert.hasText(path, "path must not be empty");
 		Assert.isTrue(!jitter.isNegative(), "jitter must not be negative");
 		this.vault = vault;
@@ -102,6 +107,11 @@ public final class VaultStaticCredentialProvider implements CredentialProvider {
 			}
 		}
 		return null;
+	}
+
+	@Override
+	public void close() throws Exception {
+		this.resources.close();
 	}
 
 	@Override
