@@ -289,7 +289,8 @@ public final class LocalVault implements AutoCloseable {
 		Map<String, Object> response = response(data, null, null);
 		response.put("lease_id", lease.id);
 		response.put("renewable", true);
-		response.put("lease_duration", lease.durationSeconds());
+		// Vault states the role's ttl as the new lease's duration.
+		response.put("lease_duration", lease.role().ttlSeconds());
 		respond(exchange, 200, response);
 	}
 

@@ -53,6 +53,8 @@ public final class VaultDatabaseEngine implements AutoCloseable {
 
 	private final List<String> revokedUsernames = new CopyOnWriteArrayList<>();
 
+	private final List<String> passwords = new CopyOnWriteArrayList<>();
+
 	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
 		Thread thread = new Thread(runnable, "local-vault-database-engine");
 		thread.setDaemon(true);
@@ -121,6 +123,7 @@ public final class VaultDatabaseEngine implements AutoCloseable {
 		Instant now = Instant.now();
 		String username = "v-token-" + roleName + "-" + randomId(10) + "-" + now.getEpochSecond();
 		String password = ScramPostgres.randomPassword();
+		this.passwords.add(password);
 		Instant end = now.plusSeconds(role.ttlSeconds);
 		this.postgres.createLoginRole(username, password, end);
 		Lease lease = new Lease(this.mount + "/creds/" + roleName + "/" + randomId(12), username, password, token, role,
@@ -190,6 +193,7 @@ public final class VaultDatabaseEngine implements AutoCloseable {
 	private void rotate(StaticRole role) {
 		synchronized (role) {
 			String password = ScramPostgres.randomPassword();
+			this.passwords.add(password);
 			this.postgres.setPassword(role.username, password);
 			role.password = password;
 			role.lastRotation = Instant.now();
@@ -240,6 +244,11 @@ public final class VaultDatabaseEngine implements AutoCloseable {
 		return this.expirations.get();
 	}
 
+	/** Every password this engine set, dynamic and static, so tests can look for them in output. */
+	public List<String> passwords() {
+		return List.copyOf(this.passwords);
+	}
+
 	/** Usernames of the dynamic roles whose lease is live. */
 	public List<String> liveUsernames() {
 		return this.leases.values().stream().map((lease) -> lease.username).toList();
@@ -267,7 +276,7 @@ public final class VaultDatabaseEngine implements AutoCloseable {
 		return HexFormat.of().formatHex(id);
 	}
 
-	private record DynamicRole(long ttlSeconds, long maxTtlSeconds) {
+	record DynamicRole(long ttlSeconds, long maxTtlSeconds) {
 	}
 
 	static final class Lease {
@@ -297,8 +306,8 @@ public final class VaultDatabaseEngine implements AutoCloseable {
 			this.end = end;
 		}
 
-		long durationSeconds() {
-			return Math.max(0, Duration.between(Instant.now(), this.end).toSeconds());
+		DynamicRole role() {
+			return this.role;
 		}
 
 	}
