@@ -144,6 +144,20 @@ class VaultProviderIntegrationTests {
 	}
 
 	@Test
+	void leaseRevokedByHandIsReplacedOnTheRejectedLogin() {
+		runner("refreshing.datasource.provider.vault.role=long").run((context) -> {
+			HikariDataSource pool = context.getBean(HikariDataSource.class);
+			String user = PoolLoad.query(pool);
+			int issued = vault.database().issued();
+			vault.database().revokeLeaseOf(user);
+			pool.getHikariPoolMXBean().softEvictConnections();
+			String replacement = PoolLoad.query(pool);
+			assertThat(replacement).isNotEqualTo(user).startsWith("v-token-long-");
+			assertThat(vault.database().issued() - issued).isEqualTo(1);
+		});
+	}
+
+	@Test
 	void leasesAreKeptOnShutdownWhenAskedTo() throws Exception {
 		String[] user = new String[1];
 		runner("refreshing.datasource.provider.vault.role=long",

@@ -169,6 +169,15 @@ public final class VaultDatabaseEngine implements AutoCloseable {
 		}
 	}
 
+	/** Revoke the lease of a dynamic user by hand, as an operator's {@code vault lease revoke} does. */
+	public synchronized void revokeLeaseOf(String username) {
+		for (Lease lease : List.copyOf(this.leases.values())) {
+			if (lease.username.equals(username)) {
+				revoke(lease.id);
+			}
+		}
+	}
+
 	/** Revoke every lease the token requested (the token itself was revoked). */
 	synchronized void revokeLeasesOf(String token) {
 		for (Lease lease : List.copyOf(this.leases.values())) {
