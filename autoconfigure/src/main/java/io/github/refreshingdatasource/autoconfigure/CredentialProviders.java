@@ -89,6 +89,14 @@ final class CredentialProviders {
 	}
 
 	/**
+	 * What the provider of this type does with pooled connections on rotation unless
+	 * {@code on-rotation} is set.
+	 */
+	OnRotation defaultOnRotation(String name, ProviderType type) {
+		return factory(type, name).defaultOnRotation();
+	}
+
+	/**
 	 * The likely fix of a rejected login of one DataSource, from its provider's package and
 	 * knowing where that provider gets credentials.
 	 */

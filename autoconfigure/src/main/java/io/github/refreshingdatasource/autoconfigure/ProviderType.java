@@ -46,7 +46,13 @@ public enum ProviderType {
 
 	/** A database secret from AWS Secrets Manager (RDS-style JSON or plain text), read again on rotation. */
 	AWS_SECRETS_MANAGER("awssecrets.AwsSecretsManagerProviderConfiguration", "software.amazon.awssdk:secretsmanager",
-			false);
+			false),
+
+	/**
+	 * Database credentials from HashiCorp Vault's database secrets engine (dynamic roles with
+	 * lease renewal, static roles), through Spring Vault.
+	 */
+	VAULT("vault.VaultProviderConfiguration", "org.springframework.vault:spring-vault-core", false);
 
 	private static final String PACKAGE = "io.github.refreshingdatasource.autoconfigure.provider.";
 

@@ -136,7 +136,9 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 			if (sqlServerAccessToken) {
 				SqlServerAccessToken.use(hikari, cache);
 			}
-			HikariCredentialBinding.bind(hikari, cache, properties.getOnRotation() == OnRotation.EVICT,
+			OnRotation onRotation = (properties.getOnRotation() != null) ? properties.getOnRotation()
+					: providers().defaultOnRotation(beanName, type);
+			HikariCredentialBinding.bind(hikari, cache, onRotation == OnRotation.EVICT,
 					providers().rejectionHint(beanName, type));
 		}
 		catch (IllegalStateException ex) {
@@ -301,6 +303,10 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		CredentialProvider provider = providers().create(name, type, properties, details);
 		CredentialCache cache = new CredentialCache(name, type.value(), provider, details.username(),
 				providers().refreshSettings(name, type, settings));
+		// A provider that reacts to rejected logins (a Vault lease revoked early) is told of them.
+		if (provider instanceof CredentialCacheListener providerListener) {
+			cache.addListener(providerListener);
+		}
 		this.listeners.orderedStream().forEach(cache::addListener);
 		this.fetchInterceptors.orderedStream().reduce(RefreshingDataSourceBeanPostProcessor::nest)
 			.ifPresent(cache::setFetchInterceptor);

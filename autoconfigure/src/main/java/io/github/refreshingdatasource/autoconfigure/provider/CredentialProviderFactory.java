@@ -1,5 +1,6 @@
 package io.github.refreshingdatasource.autoconfigure.provider;
 
+import io.github.refreshingdatasource.autoconfigure.OnRotation;
 import io.github.refreshingdatasource.autoconfigure.ProviderType;
 import io.github.refreshingdatasource.credentials.CredentialProvider;
 import io.github.refreshingdatasource.credentials.RefreshSettings;
@@ -61,6 +62,16 @@ public interface CredentialProviderFactory<S> {
 	 */
 	default RefreshSettings refreshSettings(RefreshSettings configured, S settings) {
 		return configured;
+	}
+
+	/**
+	 * What happens to pooled connections when a new credential arrives, unless
+	 * {@code on-rotation} is set.
+	 * @return {@link OnRotation#KEEP} unless the provider's credentials stop working for
+	 * open sessions too
+	 */
+	default OnRotation defaultOnRotation() {
+		return OnRotation.KEEP;
 	}
 
 	/**
