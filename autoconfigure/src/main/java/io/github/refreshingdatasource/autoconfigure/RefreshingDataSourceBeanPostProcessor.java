@@ -166,7 +166,9 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 			return;
 		}
 		ProviderType type = providers().typeOf(beanName, properties);
-		CredentialCache cache = createCache(beanName, type, properties, pool.details(properties.getUsername()));
+		DataSourceDetails details = pool.details(properties.getUsername());
+		CredentialCache cache = createCache(beanName, type, properties, details,
+				() -> TransportSecurity.judge(details.jdbcUrl(), details.dataSourceProperties()));
 		try {
 			pool.bind(cache, properties.getOnRotation() == OnRotation.EVICT, providers().rejectionHint(beanName, type));
 		}
@@ -201,7 +203,9 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 			return null;
 		}
 		ProviderType type = providers().typeOf(name, properties);
-		CredentialCache cache = createCache(name, type, properties, details.apply(properties.getUsername()));
+		DataSourceDetails connection = details.apply(properties.getUsername());
+		CredentialCache cache = createCache(name, type, properties, connection,
+				() -> TransportSecurity.judge(connection.jdbcUrl(), connection.dataSourceProperties()));
 		try {
 			binding.bind(cache, properties, providers().rejectionHint(name, type));
 		}

@@ -8,12 +8,13 @@ import org.springframework.aot.hint.MemberCategory;
 import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.RuntimeHintsRegistrar;
 import org.springframework.boot.context.properties.bind.BindableRuntimeHintsRegistrar;
+import org.springframework.util.ClassUtils;
 
 /**
  * What a native image needs to know about the starter, which Spring AOT cannot see in the
  * bean definitions: everything the starter binds, reflects on or loads by name at run time.
  * The one place for such hints (registered in {@code META-INF/spring/aot.factories}); a new
- * provider whose properties are nested in {@link CredentialProperties} needs nothing here.
+ * provider's settings class is found through its {@link ProviderType}, so it needs nothing here.
  * <ul>
  * <li>{@link CredentialProperties}, bound per DataSource with a {@code Binder} rather than
  * as a {@code @ConfigurationProperties} bean, with every nested type and enum (provider
@@ -41,6 +42,13 @@ class RefreshingDataSourceRuntimeHints implements RuntimeHintsRegistrar {
 	@Override
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
 		BindableRuntimeHintsRegistrar.forTypes(CredentialProperties.class).registerHints(hints, classLoader);
+		for (ProviderType type : ProviderType.values()) {
+			// Present only with the provider's optional SDK on the classpath.
+			if (ClassUtils.isPresent(type.settingsClass(), classLoader)) {
+				BindableRuntimeHintsRegistrar.forTypes(ClassUtils.resolveClassName(type.settingsClass(), classLoader))
+					.registerHints(hints, classLoader);
+			}
+		}
 		for (String name : CHECKED_BY_NAME) {
 			hints.reflection().registerTypeIfPresent(classLoader, name);
 		}

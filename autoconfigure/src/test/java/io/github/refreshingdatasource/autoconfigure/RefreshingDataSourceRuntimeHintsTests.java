@@ -37,9 +37,12 @@ class RefreshingDataSourceRuntimeHintsTests {
 	void everyTypeAndSetterTheBinderReachesIsRegistered() throws Exception {
 		Set<Class<?>> beans = propertyBeans(CredentialProperties.class, new LinkedHashSet<>());
 		// The tree as it stands: the root, provider, each provider's group and the refresh groups.
+		for (ProviderType type : ProviderType.values()) {
+			propertyBeans(Class.forName(type.settingsClass()), beans);
+		}
 		assertThat(beans).contains(CredentialProperties.class, CredentialProperties.Provider.class,
-				CredentialProperties.File.class, CredentialProperties.Refresh.class, CredentialProperties.Retry.class,
-				CredentialProperties.Lockout.class);
+				CredentialProperties.Refresh.class, CredentialProperties.Retry.class, CredentialProperties.Lockout.class,
+				io.github.refreshingdatasource.autoconfigure.provider.file.FileProviderSettings.class);
 		for (Class<?> bean : beans) {
 			assertThat(RuntimeHintsPredicates.reflection().onConstructorInvocation(bean.getDeclaredConstructor()))
 				.as("constructor of %s", bean.getName())
