@@ -68,6 +68,19 @@ class WrongSettingsFailureAnalysisTests {
 	}
 
 	@Test
+	void perBeanProviderSettingsOverrideTheTopLevelOnes() {
+		new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(DataSourceAutoConfiguration.class, RefreshingDataSourceAutoConfiguration.class))
+			.withPropertyValues("spring.datasource.url=jdbc:postgresql://localhost:1/none",
+					"spring.datasource.username=app_user", "refreshing.datasource.provider.type=static",
+					"refreshing.datasource.provider.static.password=x",
+					"refreshing.datasource.datasources.dataSource.provider.static.password=")
+			.run((context) -> assertThat(TokenProviderAutoConfigurationTests.analyze(context).getDescription())
+				.contains("the static provider needs a password"));
+	}
+
+	@Test
 	void onlyAProviderGroupWithoutTypeAsksWhetherThatTypeWasMeant(CapturedOutput output) {
 		new ApplicationContextRunner()
 			.withConfiguration(
