@@ -36,10 +36,16 @@ class RefreshingDataSourceRuntimeHintsTests {
 	@Test
 	void everyTypeAndSetterTheBinderReachesIsRegistered() throws Exception {
 		Set<Class<?>> beans = propertyBeans(CredentialProperties.class, new LinkedHashSet<>());
-		// The tree as it stands: the root, provider, each provider's group and the refresh groups.
+		for (Class<?> settings : RefreshingDataSourceRuntimeHints.providerSettingsTypes(getClass().getClassLoader())) {
+			propertyBeans(settings, beans);
+		}
+		// The tree as it stands: the root, provider, the refresh groups and every provider's settings.
 		assertThat(beans).contains(CredentialProperties.class, CredentialProperties.Provider.class,
-				CredentialProperties.File.class, CredentialProperties.Refresh.class, CredentialProperties.Retry.class,
-				CredentialProperties.Lockout.class);
+				CredentialProperties.Refresh.class, CredentialProperties.Retry.class, CredentialProperties.Lockout.class,
+				io.github.refreshingdatasource.autoconfigure.provider.file.FileProviderSettings.class,
+				io.github.refreshingdatasource.autoconfigure.provider.azure.AzureProviderSettings.class);
+		assertThat(RefreshingDataSourceRuntimeHints.providerSettingsTypes(getClass().getClassLoader()))
+			.hasSize(ProviderType.values().length);
 		for (Class<?> bean : beans) {
 			assertThat(RuntimeHintsPredicates.reflection().onConstructorInvocation(bean.getDeclaredConstructor()))
 				.as("constructor of %s", bean.getName())
