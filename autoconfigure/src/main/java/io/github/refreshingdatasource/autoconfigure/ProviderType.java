@@ -85,16 +85,6 @@ public enum ProviderType {
 	}
 
 	/**
-	 * The settings class of this provider, beside its configuration class by convention
-	 * ({@code <Name>ProviderConfiguration} and {@code <Name>ProviderSettings}): bound with a
-	 * {@code Binder} per DataSource, so native images need hints for it.
-	 * @return the fully qualified class name
-	 */
-	String settingsClass() {
-		return this.configurationClass.replace("ProviderConfiguration", "ProviderSettings");
-	}
-
-	/**
 	 * The Maven coordinates of the optional library this provider needs, if any.
 	 * @return {@code groupId:artifactId}, or {@code null}
 	 */

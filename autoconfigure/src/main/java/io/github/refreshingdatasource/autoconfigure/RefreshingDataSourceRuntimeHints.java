@@ -1,6 +1,12 @@
 package io.github.refreshingdatasource.autoconfigure;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
 import java.util.List;
+
+import io.github.refreshingdatasource.autoconfigure.provider.CredentialProviderFactory;
 
 import org.jspecify.annotations.Nullable;
 
@@ -14,11 +20,12 @@ import org.springframework.util.ClassUtils;
  * What a native image needs to know about the starter, which Spring AOT cannot see in the
  * bean definitions: everything the starter binds, reflects on or loads by name at run time.
  * The one place for such hints (registered in {@code META-INF/spring/aot.factories}); a new
- * provider's settings class is found through its {@link ProviderType}, so it needs nothing here.
+ * provider needs nothing here: its settings type is found through its {@link ProviderType}.
  * <ul>
- * <li>{@link CredentialProperties}, bound per DataSource with a {@code Binder} rather than
- * as a {@code @ConfigurationProperties} bean, with every nested type and enum (provider
- * types, refresh modes, grant types) it holds;</li>
+ * <li>{@link CredentialProperties} and each provider's settings type (the type argument of
+ * the {@code CredentialProviderFactory} its configuration class declares), bound per
+ * DataSource with a {@code Binder} rather than as {@code @ConfigurationProperties} beans,
+ * with every nested type they hold;</li>
  * <li>the JDBC driver a HikariCP pool names in {@code driver-class-name}, which the binding
  * loads by name to open connections itself: the drivers whose login rejections the starter
  * recognizes, when present;</li>
@@ -41,14 +48,9 @@ class RefreshingDataSourceRuntimeHints implements RuntimeHintsRegistrar {
 
 	@Override
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
-		BindableRuntimeHintsRegistrar.forTypes(CredentialProperties.class).registerHints(hints, classLoader);
-		for (ProviderType type : ProviderType.values()) {
-			// Present only with the provider's optional SDK on the classpath.
-			if (ClassUtils.isPresent(type.settingsClass(), classLoader)) {
-				BindableRuntimeHintsRegistrar.forTypes(ClassUtils.resolveClassName(type.settingsClass(), classLoader))
-					.registerHints(hints, classLoader);
-			}
-		}
+		List<Class<?>> bound = new ArrayList<>(List.of(CredentialProperties.class));
+		bound.addAll(providerSettingsTypes(classLoader));
+		BindableRuntimeHintsRegistrar.forTypes(bound).registerHints(hints, classLoader);
 		for (String name : CHECKED_BY_NAME) {
 			hints.reflection().registerTypeIfPresent(classLoader, name);
 		}
@@ -56,6 +58,32 @@ class RefreshingDataSourceRuntimeHints implements RuntimeHintsRegistrar {
 			hints.reflection()
 				.registerTypeIfPresent(classLoader, name, MemberCategory.INVOKE_PUBLIC_CONSTRUCTORS);
 		}
+	}
+
+	/**
+	 * The settings types of the providers whose configuration classes load: a provider whose
+	 * optional SDK is absent cannot be chosen, so it needs no hint.
+	 */
+	static List<Class<?>> providerSettingsTypes(@Nullable ClassLoader classLoader) {
+		List<Class<?>> types = new ArrayList<>();
+		for (ProviderType type : ProviderType.values()) {
+			try {
+				Class<?> configuration = ClassUtils.forName(type.configurationClass(), classLoader);
+				for (Method method : configuration.getDeclaredMethods()) {
+					if (CredentialProviderFactory.class.isAssignableFrom(method.getReturnType())
+							&& method.getGenericReturnType() instanceof ParameterizedType factory) {
+						Type settings = factory.getActualTypeArguments()[0];
+						if (settings instanceof Class<?> settingsClass) {
+							types.add(settingsClass);
+						}
+					}
+				}
+			}
+			catch (ClassNotFoundException | LinkageError ex) {
+				// Its SDK is not on the classpath.
+			}
+		}
+		return types;
 	}
 
 }

@@ -36,13 +36,16 @@ class RefreshingDataSourceRuntimeHintsTests {
 	@Test
 	void everyTypeAndSetterTheBinderReachesIsRegistered() throws Exception {
 		Set<Class<?>> beans = propertyBeans(CredentialProperties.class, new LinkedHashSet<>());
-		// The tree as it stands: the root, provider, each provider's group and the refresh groups.
-		for (ProviderType type : ProviderType.values()) {
-			propertyBeans(Class.forName(type.settingsClass()), beans);
+		for (Class<?> settings : RefreshingDataSourceRuntimeHints.providerSettingsTypes(getClass().getClassLoader())) {
+			propertyBeans(settings, beans);
 		}
+		// The tree as it stands: the root, provider, the refresh groups and every provider's settings.
 		assertThat(beans).contains(CredentialProperties.class, CredentialProperties.Provider.class,
 				CredentialProperties.Refresh.class, CredentialProperties.Retry.class, CredentialProperties.Lockout.class,
-				io.github.refreshingdatasource.autoconfigure.provider.file.FileProviderSettings.class);
+				io.github.refreshingdatasource.autoconfigure.provider.file.FileProviderSettings.class,
+				io.github.refreshingdatasource.autoconfigure.provider.azure.AzureProviderSettings.class);
+		assertThat(RefreshingDataSourceRuntimeHints.providerSettingsTypes(getClass().getClassLoader()))
+			.hasSize(ProviderType.values().length);
 		for (Class<?> bean : beans) {
 			assertThat(RuntimeHintsPredicates.reflection().onConstructorInvocation(bean.getDeclaredConstructor()))
 				.as("constructor of %s", bean.getName())
@@ -83,8 +86,8 @@ class RefreshingDataSourceRuntimeHintsTests {
 
 	@Test
 	void absentDriverIsNotRegistered() {
-		assertThat(ClassUtils.isPresent("oracle.jdbc.OracleDriver", getClass().getClassLoader())).isFalse();
-		assertThat(RuntimeHintsPredicates.reflection().onType(TypeReference.of("oracle.jdbc.OracleDriver")))
+		assertThat(ClassUtils.isPresent("com.mysql.cj.jdbc.Driver", getClass().getClassLoader())).isFalse();
+		assertThat(RuntimeHintsPredicates.reflection().onType(TypeReference.of("com.mysql.cj.jdbc.Driver")))
 			.rejects(this.hints);
 	}
 
