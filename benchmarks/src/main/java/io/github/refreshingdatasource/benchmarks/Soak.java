@@ -105,9 +105,9 @@ public class Soak {
 			try (ConfigurableApplicationContext context = application(database, rotator.file, counters)) {
 				HikariDataSource pool = context.getBean(DataSource.class).unwrap(HikariDataSource.class);
 				System.out.printf("Soak: %s min, rotation every %d s (alternating roles %s), %d threads, pool of %d "
-						+ "evicted every %d s, on-rotation evict, file provider, %d CPUs, JDK %s%n", clock(duration),
+						+ "%s, on-rotation evict, file provider, %d CPUs, JDK %s%n", clock(duration),
 						rotateEvery.toSeconds(), String.join("/", ROLES), THREADS, pool.getMaximumPoolSize(),
-						EVICT_EVERY.toSeconds(),
+						periodicEviction ? "evicted every " + EVICT_EVERY.toSeconds() + " s" : "not evicted otherwise",
 						Runtime.getRuntime().availableProcessors(), System.getProperty("java.runtime.version"));
 				started = Instant.now();
 				result = drive(pool, rotator, counters, started.plus(duration), rotateEvery, periodicEviction);
