@@ -19,11 +19,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.util.Credentials;
 import io.github.refreshingdatasource.credentials.CredentialCache;
-import io.github.refreshingdatasource.credentials.CredentialCacheListener;
 import io.github.refreshingdatasource.credentials.CredentialCacheRegistry;
 import io.github.refreshingdatasource.credentials.CredentialProvider;
-import io.github.refreshingdatasource.credentials.DbCredential;
-import io.github.refreshingdatasource.credentials.RefreshCause;
+import io.github.refreshingdatasource.testsupport.CacheEvents;
 import io.github.refreshingdatasource.testsupport.ScramPostgres;
 import io.github.refreshingdatasource.testsupport.ScriptedCredentialProvider;
 import io.github.refreshingdatasource.testsupport.Secrets;
@@ -108,7 +106,7 @@ class WarmPathCountingIntegrationTests {
 				assertThat(counters.wrapped).as("the counters wrap the bound pool").isTrue();
 				CredentialCache cache = context.getBean(CredentialCacheRegistry.class).get("dataSource");
 				assertThat(cache).isNotNull();
-				cache.addListener(counters);
+				cache.addListener(counters.cacheEvents);
 				List<Integer> sessionsBefore = backendPids(pool);
 				HikariPoolMXBean mxBean = pool.getHikariPoolMXBean();
 				await().atMost(Duration.ofSeconds(30))
@@ -127,7 +125,7 @@ class WarmPathCountingIntegrationTests {
 					.isZero();
 				assertThat(counters.logins.get() - loginsBefore).as("calls to the binding's DataSource").isZero();
 				assertThat(provider.calls() - providerBefore).as("provider calls").isZero();
-				assertThat(counters.cacheEvents.get()).as("cache refreshes, rejections and retries").isZero();
+				assertThat(counters.cacheEvents.total()).as("cache refreshes, rejections and retries").isZero();
 				assertThat(mxBean.getTotalConnections()).isEqualTo(POOL_SIZE);
 				assertThat(backendPids(pool)).as("the same physical sessions")
 					.containsExactlyInAnyOrderElementsOf(sessionsBefore);
@@ -181,36 +179,15 @@ class WarmPathCountingIntegrationTests {
 		}
 	}
 
-	private static final class Counters implements CredentialCacheListener {
+	private static final class Counters {
 
 		final AtomicLong credentialRequests = new AtomicLong();
 
 		final AtomicLong logins = new AtomicLong();
 
-		final AtomicLong cacheEvents = new AtomicLong();
+		final CacheEvents cacheEvents = new CacheEvents();
 
 		volatile boolean wrapped;
-
-		@Override
-		public void refreshSucceeded(CredentialCache cache, RefreshCause cause, Duration duration,
-				DbCredential credential, boolean rotated) {
-			this.cacheEvents.incrementAndGet();
-		}
-
-		@Override
-		public void refreshFailed(CredentialCache cache, RefreshCause cause, Duration duration, Throwable failure) {
-			this.cacheEvents.incrementAndGet();
-		}
-
-		@Override
-		public void fetchRetried(CredentialCache cache) {
-			this.cacheEvents.incrementAndGet();
-		}
-
-		@Override
-		public void credentialRejected(CredentialCache cache, DbCredential rejected) {
-			this.cacheEvents.incrementAndGet();
-		}
 
 	}
 
