@@ -20,6 +20,8 @@ final class PerformanceReport {
 			List<Scale.Point> scale, Soak.Summary rotation, List<Recovery.Outcome> recovery) {
 	}
 
+	private static final String NO_VERDICT = "too few samples or interval wider than the goal's margin: no verdict";
+
 	private final Results results;
 
 	private final BenchmarkMain.Environment environment;
@@ -69,12 +71,12 @@ final class PerformanceReport {
 	private void warmRow(StringBuilder out, String label, String key) {
 		Map<String, List<Double>> scores = this.results.alternating().get(key);
 		RatioInterval ratio = RatioInterval.of(scores.get(Pools.REFRESHING), scores.get(Pools.PLAIN));
-		boolean tight = ratio.halfWidth() <= 0.03;
+		boolean tight = ratio.judgeable(0.03);
 		boolean meets = tight && ratio.low() >= 0.97;
 		out.append("| ").append(label).append(" | ").append(format(median(scores.get(Pools.PLAIN))))
 			.append(" ops/s | ").append(format(median(scores.get(Pools.REFRESHING)))).append(" ops/s | ")
 			.append(ratio.describe()).append(" | ratio ≥ 0.97, interval ≤ ±3 % | ")
-			.append(meets ? "meets" : tight ? "below goal" : "interval wider than ±3 %: no verdict")
+			.append(meets ? "meets" : tight ? "below goal" : NO_VERDICT)
 			.append(" |\n");
 	}
 
@@ -97,10 +99,13 @@ final class PerformanceReport {
 		RatioInterval overhead = RatioInterval.of(scores.get(Pools.CACHED), scores.get(Pools.PLAIN));
 		out.append("| Figure | Ratio [95 % interval] | Goal | Result |\n|---|---:|---|---|\n");
 		out.append("| Per-connection fetch time over cached login time | ").append(speedup.describe())
-			.append(" | ≥ 4× | ").append((speedup.low() >= 4) ? "meets" : "below goal").append(" |\n");
+			.append(" | ≥ 4× | ")
+			.append((speedup.samples() < RatioInterval.MIN_SAMPLES) ? NO_VERDICT
+					: (speedup.low() >= 4) ? "meets" : "below goal")
+			.append(" |\n");
 		out.append("| Cached login time over plain HikariCP login time | ").append(overhead.describe())
 			.append(" | ≤ 1.03, interval ≤ ±3 % | ")
-			.append((overhead.halfWidth() > 0.03) ? "interval wider than ±3 %: no verdict"
+			.append(!overhead.judgeable(0.03) ? NO_VERDICT
 					: (overhead.high() <= 1.03) ? "meets" : "below goal")
 			.append(" |\n\n");
 	}
@@ -183,7 +188,7 @@ final class PerformanceReport {
 			.append((largest.heapPerDataSource() <= 50 * 1024) ? "meets" : "below goal").append(" |\n");
 		RatioInterval startup = smallest.startup();
 		out.append("| Startup overhead ≤ 5 % at N = 1 | ").append(startup.describe()).append(" | ")
-			.append((startup.halfWidth() > 0.05) ? "interval wider than ±5 %: no verdict"
+			.append(!startup.judgeable(0.05) ? NO_VERDICT
 					: (startup.high() <= 1.05) ? "meets" : "below goal")
 			.append(" |\n\n");
 	}
@@ -220,8 +225,9 @@ final class PerformanceReport {
 
 	private static void p99Row(StringBuilder out, String label, RatioInterval ratio) {
 		out.append("| ").append(label).append(" | ").append(ratio.describe()).append(" | ≤ 1.05 | ")
-			.append((ratio.high() <= 1.05) ? "meets" : (ratio.ratio() <= 1.05) ? "within the interval of the goal"
-					: "below goal")
+			.append((ratio.samples() < RatioInterval.MIN_SAMPLES) ? NO_VERDICT
+					: (ratio.high() <= 1.05) ? "meets" : (ratio.low() > 1.05) ? "below goal"
+							: "interval spans the goal: no verdict")
 			.append(" |\n");
 	}
 

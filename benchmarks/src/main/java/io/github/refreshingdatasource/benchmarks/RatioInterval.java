@@ -33,6 +33,18 @@ record RatioInterval(double ratio, double low, double high, int samples) {
 				ratios[(int) (RESAMPLES * 0.975) - 1], Math.min(a.length, b.length));
 	}
 
+	/** Fewer samples per side than this give no verdict, however narrow their interval looks. */
+	static final int MIN_SAMPLES = 5;
+
+	/**
+	 * Whether the interval is tight enough to judge a goal with the given margin.
+	 * @param margin the goal's margin, relative (0.03 for ±3 %)
+	 * @return whether there are enough samples and the interval is within the margin
+	 */
+	boolean judgeable(double margin) {
+		return this.samples >= MIN_SAMPLES && halfWidth() <= margin;
+	}
+
 	/** The larger distance from the ratio to either bound, relative to the ratio. */
 	double halfWidth() {
 		return Math.max(this.high - this.ratio, this.ratio - this.low) / this.ratio;
