@@ -115,6 +115,8 @@ class WarmPathCountingIntegrationTests {
 				long credentialsBefore = counters.credentialRequests.get();
 				long loginsBefore = counters.logins.get();
 				int providerBefore = provider.calls();
+				// The start-up fetch may still be reported after the listener was added: count from here.
+				long cacheEventsBefore = counters.cacheEvents.total();
 				assertThat(credentialsBefore).as("the pool asked for a credential while it filled").isPositive();
 				assertThat(loginsBefore).as("the pool logged in through the binding while it filled").isPositive();
 
@@ -125,7 +127,8 @@ class WarmPathCountingIntegrationTests {
 					.isZero();
 				assertThat(counters.logins.get() - loginsBefore).as("calls to the binding's DataSource").isZero();
 				assertThat(provider.calls() - providerBefore).as("provider calls").isZero();
-				assertThat(counters.cacheEvents.total()).as("cache refreshes, rejections and retries").isZero();
+				assertThat(counters.cacheEvents.total() - cacheEventsBefore).as("cache refreshes, rejections and retries")
+					.isZero();
 				assertThat(mxBean.getTotalConnections()).isEqualTo(POOL_SIZE);
 				assertThat(backendPids(pool)).as("the same physical sessions")
 					.containsExactlyInAnyOrderElementsOf(sessionsBefore);
