@@ -35,7 +35,10 @@ class SampleStartStopLogTests {
 			assertThat(credentialDirectory).isDirectory();
 			// The lanes have run a few queries, so every pool has logged in.
 			await().atMost(Duration.ofSeconds(30))
-				.until(() -> output.getAll().contains("Dashboard: http://localhost:"));
+				.until(() -> output.getAll().contains("Dashboard: http://localhost:")
+						&& output.getAll().contains("demo - Start completed")
+						&& output.getAll().contains("plain - Start completed")
+						&& output.getAll().contains("reporting - Start completed"));
 		}
 		List<String> noisy = output.getAll()
 			.lines()
