@@ -2,7 +2,8 @@
 # Soak run: a Spring Boot application using the starter (file provider, credentials rotating
 # between two roles every few seconds, 16 querying threads, pool evicted every second) on an
 # embedded PostgreSQL (scram-sha-256). Prints queries run, failed queries, provider fetches,
-# rejections and query times; exits with status 1 if a query failed.
+# rejections, provider reads per rotation and query times around vs between rotations;
+# exits with status 1 if a query failed.
 #
 #   benchmarks/soak.sh [minutes (default 10)] [seconds between rotations (default 3)]
 #

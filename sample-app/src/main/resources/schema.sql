@@ -1,5 +1,6 @@
 -- The demo's domain, created by the database administrator; the login roles the issuer
--- rotates through are members of demo_app and get only what the workload needs.
+-- rotates through are members of demo_app (reads and transfers) or demo_reporting (reads
+-- only) and get only what their workload needs.
 CREATE TABLE IF NOT EXISTS account (
 	id bigint PRIMARY KEY,
 	owner text NOT NULL,
@@ -21,3 +22,5 @@ INSERT INTO account (id, owner, balance)
 GRANT SELECT, UPDATE ON account TO demo_app;
 GRANT SELECT, INSERT ON transfer TO demo_app;
 GRANT USAGE ON SEQUENCE transfer_id_seq TO demo_app;
+
+GRANT SELECT ON account, transfer TO demo_reporting;

@@ -26,9 +26,10 @@ public class CredentialProperties {
 	private @Nullable String username;
 
 	/**
-	 * What to do with pooled connections when a new credential arrives.
+	 * What to do with pooled connections when a new credential arrives. Defaults to the
+	 * provider's choice: keep, except evict for vault (whose old users are dropped).
 	 */
-	private OnRotation onRotation = OnRotation.KEEP;
+	private @Nullable OnRotation onRotation;
 
 	/**
 	 * Whether a provider whose token is the password (azure, aws-rds-iam, oauth2) may send
@@ -58,11 +59,11 @@ public class CredentialProperties {
 		this.username = username;
 	}
 
-	public OnRotation getOnRotation() {
+	public @Nullable OnRotation getOnRotation() {
 		return this.onRotation;
 	}
 
-	public void setOnRotation(OnRotation onRotation) {
+	public void setOnRotation(@Nullable OnRotation onRotation) {
 		this.onRotation = onRotation;
 	}
 

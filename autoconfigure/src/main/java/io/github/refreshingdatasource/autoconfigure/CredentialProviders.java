@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 import io.github.refreshingdatasource.autoconfigure.provider.CredentialProviderFactory;
 import io.github.refreshingdatasource.autoconfigure.provider.ProviderContext;
 import io.github.refreshingdatasource.credentials.CredentialProvider;
+import io.github.refreshingdatasource.credentials.RefreshSettings;
 import io.github.refreshingdatasource.jdbc.RejectionHint;
 import org.jspecify.annotations.Nullable;
 
@@ -76,11 +77,42 @@ final class CredentialProviders {
 	}
 
 	/**
+	 * The refresh settings of one DataSource, as its provider adjusts the configured ones.
+	 */
+	RefreshSettings refreshSettings(String name, ProviderType type, RefreshSettings configured) {
+		return refreshSettings(factory(type, name), name, configured);
+	}
+
+	private <S> RefreshSettings refreshSettings(CredentialProviderFactory<S> factory, String name,
+			RefreshSettings configured) {
+		return factory.refreshSettings(configured, settings(factory, name));
+	}
+
+	/**
+	 * What the provider of this type does with pooled connections on rotation unless
+	 * {@code on-rotation} is set.
+	 */
+	OnRotation defaultOnRotation(String name, ProviderType type) {
+		return factory(type, name).defaultOnRotation();
+	}
+
+	/**
 	 * The likely fix of a rejected login of one DataSource, from its provider's package and
 	 * knowing where that provider gets credentials.
 	 */
 	RejectionHint rejectionHint(String name, ProviderType type) {
 		return rejectionHint(factory(type, name), name);
+	}
+
+	/**
+	 * Whether the DataSource's password is a bearer token, held to the TLS rule.
+	 */
+	boolean bearerToken(String name, ProviderType type) {
+		return bearerToken(factory(type, name), name);
+	}
+
+	private <S> boolean bearerToken(CredentialProviderFactory<S> factory, String name) {
+		return factory.bearerToken(settings(factory, name));
 	}
 
 	private <S> CredentialProvider create(CredentialProviderFactory<S> factory, ProviderContext context) {

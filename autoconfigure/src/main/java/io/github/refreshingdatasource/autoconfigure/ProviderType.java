@@ -35,7 +35,24 @@ public enum ProviderType {
 	AWS_RDS_IAM("awsiam.AwsRdsIamProviderConfiguration", "software.amazon.awssdk:rds", true),
 
 	/** A Microsoft Entra ID access token from Azure Identity, for Azure Database for PostgreSQL, MySQL and Azure SQL. */
-	AZURE("azure.AzureProviderConfiguration", "com.azure:azure-identity", true);
+	AZURE("azure.AzureProviderConfiguration", "com.azure:azure-identity", true),
+
+	/**
+	 * A Google OAuth2 access token (Application Default Credentials, a credentials file or
+	 * bean, optionally impersonating a service account) for Cloud SQL IAM database users.
+	 */
+	GCP_CLOUDSQL_IAM("gcpiam.GcpCloudSqlIamProviderConfiguration", "com.google.auth:google-auth-library-oauth2-http",
+			true),
+
+	/** A database secret from AWS Secrets Manager (RDS-style JSON or plain text), read again on rotation. */
+	AWS_SECRETS_MANAGER("awssecrets.AwsSecretsManagerProviderConfiguration", "software.amazon.awssdk:secretsmanager",
+			false),
+
+	/**
+	 * Database credentials from HashiCorp Vault's database secrets engine (dynamic roles with
+	 * lease renewal, static roles), through Spring Vault.
+	 */
+	VAULT("vault.VaultProviderConfiguration", "org.springframework.vault:spring-vault-core", false);
 
 	private static final String PACKAGE = "io.github.refreshingdatasource.autoconfigure.provider.";
 

@@ -6,12 +6,14 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.refreshingdatasource.autoconfigure.provider.CredentialProviderFactory;
 import io.github.refreshingdatasource.credentials.CredentialCache;
+import io.github.refreshingdatasource.jdbc.RejectionHint;
 import io.github.refreshingdatasource.credentials.CredentialCacheListener;
 import io.github.refreshingdatasource.credentials.CredentialCacheRegistry;
 import io.github.refreshingdatasource.credentials.CredentialFetchInterceptor;
@@ -19,6 +21,7 @@ import io.github.refreshingdatasource.credentials.CredentialProvider;
 import io.github.refreshingdatasource.credentials.RefreshSettings;
 import io.github.refreshingdatasource.jdbc.HikariCredentialBinding;
 import io.github.refreshingdatasource.jdbc.UnpooledCredentialBinding;
+import io.github.refreshingdatasource.jdbc.PoolTransport;
 import io.github.refreshingdatasource.jdbc.TransportSecurity;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -57,6 +60,8 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 	private final ObjectProvider<CredentialFetchInterceptor> fetchInterceptors;
 
 	private final Set<HikariDataSource> bound = Collections.newSetFromMap(new IdentityHashMap<>());
+
+	private final Set<Object> boundPools = Collections.newSetFromMap(new IdentityHashMap<>());
 
 	/** Every DataSource bean seen, bound or not: a migration tool that uses one is left to it. */
 	private final Set<DataSource> beans = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -109,6 +114,10 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		if (leftToServiceConnection("DataSource", beanName, serviceConnection)) {
 			return;
 		}
+		if (!isHikari(dataSource)) {
+			bindPool(dataSource, beanName, properties);
+			return;
+		}
 		HikariDataSource hikari = unwrapHikari(dataSource, beanName);
 		if (!this.bound.add(hikari)) {
 			return;
@@ -121,12 +130,15 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 			defaultUsername = SqlServerAccessToken.NO_USERNAME;
 		}
 		CredentialCache cache = createCache(beanName, type, properties,
-				new DataSourceDetails(hikari.getJdbcUrl(), defaultUsername, hikari.getDataSourceProperties()));
+				new DataSourceDetails(hikari.getJdbcUrl(), defaultUsername, hikari.getDataSourceProperties()),
+				() -> PoolTransport.judge(hikari));
 		try {
 			if (sqlServerAccessToken) {
 				SqlServerAccessToken.use(hikari, cache);
 			}
-			HikariCredentialBinding.bind(hikari, cache, properties.getOnRotation() == OnRotation.EVICT,
+			OnRotation onRotation = (properties.getOnRotation() != null) ? properties.getOnRotation()
+					: providers().defaultOnRotation(beanName, type);
+			HikariCredentialBinding.bind(hikari, cache, onRotation == OnRotation.EVICT,
 					providers().rejectionHint(beanName, type));
 		}
 		catch (IllegalStateException ex) {
@@ -142,6 +154,76 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		this.registry.getObject().register(cache);
 		cache.start();
 		logger.info("DataSource '" + beanName + "' bound to rotating credentials from provider " + type.value());
+	}
+
+	/** Bind a Tomcat JDBC, DBCP2 or UCP pool, or fail startup for any other DataSource. */
+	private void bindPool(DataSource dataSource, String beanName, CredentialProperties properties) {
+		JdbcPools.Pool pool = JdbcPools.find(dataSource);
+		if (pool == null) {
+			throw unsupported(dataSource, beanName);
+		}
+		if (!this.boundPools.add(pool.target())) {
+			return;
+		}
+		ProviderType type = providers().typeOf(beanName, properties);
+		DataSourceDetails details = pool.details(properties.getUsername());
+		CredentialCache cache = createCache(beanName, type, properties, details,
+				() -> TransportSecurity.judge(details.jdbcUrl(), details.dataSourceProperties()));
+		try {
+			pool.bind(cache, properties.getOnRotation() == OnRotation.EVICT, providers().rejectionHint(beanName, type));
+		}
+		catch (IllegalStateException ex) {
+			cache.close();
+			throw new RefreshingDataSourceConfigurationException("DataSource '" + beanName + "' (" + pool.kind()
+					+ ") could not be bound to rotating credentials: " + ex.getMessage() + ".",
+					"Let Spring Boot build the pool, or bind it before its first connection, or set "
+							+ CredentialPropertiesResolver.prefixOf(beanName) + ".enabled=false to leave it alone.",
+					ex);
+		}
+		this.registry.getObject().register(cache);
+		cache.start();
+		logger.info("DataSource '" + beanName + "' (" + pool.kind() + ") bound to rotating credentials from provider "
+				+ type.value());
+	}
+
+	/**
+	 * A started, registered cache for a connection factory that is not a DataSource bean
+	 * (R2DBC), configured under its name like a DataSource bean.
+	 * @param name the name of the cache and its settings
+	 * @param details what the provider may need, given the per-name username override
+	 * @param binding binds the cache before it starts; may throw
+	 * {@link RefreshingDataSourceConfigurationException}
+	 * @return the cache, or {@code null} when the name is excluded
+	 */
+	synchronized @Nullable CredentialCache bindConnectionFactory(String name,
+			java.util.function.Function<@Nullable String, DataSourceDetails> details, CacheBinding binding) {
+		CredentialProperties properties = resolver().resolve(name);
+		if (!properties.isEnabled()) {
+			logger.debug("ConnectionFactory '" + name + "' is excluded from credential refresh");
+			return null;
+		}
+		ProviderType type = providers().typeOf(name, properties);
+		DataSourceDetails connection = details.apply(properties.getUsername());
+		CredentialCache cache = createCache(name, type, properties, connection,
+				() -> TransportSecurity.judge(connection.jdbcUrl(), connection.dataSourceProperties()));
+		try {
+			binding.bind(cache, properties, providers().rejectionHint(name, type));
+		}
+		catch (RuntimeException ex) {
+			cache.close();
+			throw ex;
+		}
+		this.registry.getObject().register(cache);
+		cache.start();
+		logger.info("ConnectionFactory '" + name + "' bound to rotating credentials from provider " + type.value());
+		return cache;
+	}
+
+	@FunctionalInterface
+	interface CacheBinding {
+
+		void bind(CredentialCache cache, CredentialProperties properties, RejectionHint hint);
+
 	}
 
 	/** The first interceptor (highest precedence) wraps the second, which wraps the call. */
@@ -189,8 +271,8 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		}
 		ProviderType type = providers().typeOf(name, properties);
 		String url = (dataSource instanceof AbstractDriverBasedDataSource driverBased) ? driverBased.getUrl() : null;
-		CredentialCache cache = createCache(name, type, properties,
-				new DataSourceDetails(url, username, new Properties()));
+		CredentialCache cache = createCache(name, type, properties, new DataSourceDetails(url, username, new Properties()),
+				() -> (url != null) ? TransportSecurity.judge(url, new Properties()) : PoolTransport.judge(dataSource));
 		DataSource bound = UnpooledCredentialBinding.bind(dataSource, cache, providers().rejectionHint(name, type));
 		this.migrationDataSources.add(bound);
 		this.registry.getObject().register(cache);
@@ -215,15 +297,20 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 	}
 
 	private CredentialCache createCache(String name, ProviderType type, CredentialProperties properties,
-			DataSourceDetails details) {
+			DataSourceDetails details, Supplier<TransportSecurity.Verdict> transport) {
 		RefreshSettings settings = new RefreshPropertiesCheck(resolver()).settings(name, properties);
 		// A missing SDK is the first thing to fix: report it before the transport.
 		providers().requireAvailable(name, type);
-		if (type.bearerToken() && !properties.isAllowInsecureTransport()) {
-			requireTls(details, name, type);
+		if (!properties.isAllowInsecureTransport() && providers().bearerToken(name, type)) {
+			requireTls(transport.get(), name, type);
 		}
 		CredentialProvider provider = providers().create(name, type, properties, details);
-		CredentialCache cache = new CredentialCache(name, type.value(), provider, details.username(), settings);
+		CredentialCache cache = new CredentialCache(name, type.value(), provider, details.username(),
+				providers().refreshSettings(name, type, settings));
+		// A provider that reacts to rejected logins (a Vault lease revoked early) is told of them.
+		if (provider instanceof CredentialCacheListener providerListener) {
+			cache.addListener(providerListener);
+		}
 		this.listeners.orderedStream().forEach(cache::addListener);
 		this.fetchInterceptors.orderedStream().reduce(RefreshingDataSourceBeanPostProcessor::nest)
 			.ifPresent(cache::setFetchInterceptor);
@@ -239,16 +326,31 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		}
 	}
 
-	private static void requireTls(DataSourceDetails details, String name, ProviderType type) {
-		String reason = TransportSecurity.insecureReason(details.jdbcUrl(), details.dataSourceProperties());
-		if (reason != null) {
-			throw new RefreshingDataSourceConfigurationException("DataSource '" + name + "' uses the " + type.value()
-					+ " provider, whose token is sent to the database as the password, but its connection does not "
-					+ "require TLS: " + reason + ".",
-					"Require TLS in the JDBC URL (PostgreSQL sslmode=verify-full or require, MySQL sslMode=VERIFY_IDENTITY "
-							+ "or REQUIRED, SQL Server encrypt=true), or, for a database on the same host only, set "
-							+ "refreshing.datasource.allow-insecure-transport=true (or "
-							+ CredentialPropertiesResolver.prefixOf(name) + ".allow-insecure-transport=true).");
+	/**
+	 * The TLS rule for bearer tokens: no TLS, or a connection that cannot be judged, fails
+	 * startup; TLS that does not verify the server is warned about once.
+	 */
+	private static void requireTls(TransportSecurity.Verdict verdict, String name, ProviderType type) {
+		String allow = "refreshing.datasource.allow-insecure-transport=true (or "
+				+ CredentialPropertiesResolver.prefixOf(name) + ".allow-insecure-transport=true)";
+		String token = "DataSource '" + name + "' uses the " + type.value() + " provider, whose token is sent to the "
+				+ "database as the password";
+		switch (verdict.level()) {
+			case VERIFIED -> {
+			}
+			case UNVERIFIED -> logger.warn(token + ", over TLS that does not verify the server: " + verdict.reason()
+					+ ". An active man in the middle can take the token; set " + verdict.recommendation() + ".");
+			case INSECURE -> throw new RefreshingDataSourceConfigurationException(
+					token + ", but its connection does not require TLS: " + verdict.reason() + ".",
+					"Require TLS that verifies the server: " + verdict.recommendation() + " (PostgreSQL "
+							+ "sslmode=verify-full, MySQL sslMode=VERIFY_IDENTITY, MariaDB sslMode=verify-full, SQL "
+							+ "Server encrypt=strict or encrypt=true with certificate validation), or, for a database "
+							+ "on the same host only, set " + allow + ".");
+			case UNKNOWN -> throw new RefreshingDataSourceConfigurationException(
+					token + ", and whether its connection uses TLS cannot be judged: " + verdict.reason() + ".",
+					"Configure the pool with a jdbcUrl of PostgreSQL, MySQL, MariaDB or SQL Server that requires TLS "
+							+ "verifying the server, or, once you have made sure the connection is protected, set "
+							+ allow + ".");
 		}
 	}
 
@@ -261,11 +363,14 @@ final class RefreshingDataSourceBeanPostProcessor implements BeanPostProcessor, 
 		catch (SQLException ex) {
 			// Not a wrapper of a HikariCP pool; reported below.
 		}
-		throw new RefreshingDataSourceConfigurationException(
+		throw unsupported(dataSource, beanName);
+	}
+
+	private static RefreshingDataSourceConfigurationException unsupported(DataSource dataSource, String beanName) {
+		return new RefreshingDataSourceConfigurationException(
 				"DataSource '" + beanName + "' of type " + dataSource.getClass().getName()
-						+ " cannot be bound to rotating credentials: only HikariCP pools (com.zaxxer.hikari.HikariDataSource) "
-						+ "are supported.",
-				"Use HikariCP for this DataSource (spring.datasource.type=com.zaxxer.hikari.HikariDataSource), or set "
+						+ " cannot be bound to rotating credentials: only " + JdbcPools.SUPPORTED + " are supported.",
+				"Use one of these pools for this DataSource (spring.datasource.type), or set "
 						+ CredentialPropertiesResolver.prefixOf(beanName) + ".enabled=false to leave it alone.");
 	}
 

@@ -799,6 +799,16 @@ public final class CredentialCache implements AutoCloseable {
 		}
 		// A refresh started meanwhile may have been dropped from the queue by shutdownNow.
 		cancelInFlight();
+		// A provider holding resources (Vault leases, a client session) releases them last.
+		if (this.provider instanceof AutoCloseable closeable) {
+			try {
+				closeable.close();
+			}
+			catch (Exception ex) {
+				logger.warn(this.dataSourceName + " (provider " + this.providerType + "): failed to close the provider: "
+						+ redact(describe(ex)));
+			}
+		}
 	}
 
 	private void cancelInFlight() {

@@ -1,8 +1,5 @@
 package io.github.refreshingdatasource.jdbc;
 
-import java.sql.Driver;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
 
 import javax.sql.DataSource;
@@ -22,9 +19,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.BeanUtils;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
-import org.springframework.util.ClassUtils;
 
 /**
  * Binds a {@link CredentialCache} to a {@link HikariDataSource} before its pool starts:
@@ -94,26 +89,11 @@ public final class HikariCredentialBinding {
 		}
 		if (config.getJdbcUrl() != null) {
 			SimpleDriverDataSource driverDataSource = new SimpleDriverDataSource(
-					driver(config.getJdbcUrl(), config.getDriverClassName()), config.getJdbcUrl());
+					JdbcDrivers.load(config.getJdbcUrl(), config.getDriverClassName()), config.getJdbcUrl());
 			driverDataSource.setConnectionProperties(config.getDataSourceProperties());
 			return new RejectionAwareDataSource(driverDataSource, cache, true, hint);
 		}
 		return null;
-	}
-
-	private static Driver driver(String jdbcUrl, @Nullable String driverClassName) {
-		try {
-			if (driverClassName != null) {
-				ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
-				Class<?> driverClass = ClassUtils.forName(driverClassName,
-						(classLoader != null) ? classLoader : HikariCredentialBinding.class.getClassLoader());
-				return (Driver) BeanUtils.instantiateClass(driverClass);
-			}
-			return DriverManager.getDriver(jdbcUrl);
-		}
-		catch (ClassNotFoundException | SQLException | LinkageError ex) {
-			throw new IllegalStateException("cannot load the JDBC driver for " + jdbcUrl + ": " + ex.getMessage(), ex);
-		}
 	}
 
 	/**

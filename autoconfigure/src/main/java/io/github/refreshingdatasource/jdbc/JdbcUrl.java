@@ -2,7 +2,8 @@ package io.github.refreshingdatasource.jdbc;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -10,9 +11,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The parts of a JDBC URL that token providers need: which database, the first host and
- * port, and the connection parameters. Understands the PostgreSQL, MySQL, MariaDB and SQL
- * Server URL forms (also behind {@code aws-wrapper:}); for others only {@link #vendor()} is
- * known.
+ * port, and the connection parameters as written (names in their own case, in order,
+ * duplicates kept: {@link TransportSecurity} resolves them as each driver does).
+ * Understands the PostgreSQL, MySQL (also {@code mysql+srv:}), MariaDB and SQL Server URL
+ * forms, also behind the wrappers {@code aws-wrapper:}, {@code p6spy:} and {@code otel:};
+ * for others only {@link #vendor()} is known.
  */
 public final class JdbcUrl {
 
@@ -39,13 +42,20 @@ public final class JdbcUrl {
 
 	private final int port;
 
-	private final Map<String, String> parameters;
+	/** Wrapping drivers that hand the rest of the URL to the database's own driver. */
+	private static final List<String> WRAPPERS = List.of("aws-wrapper:", "p6spy:", "otel:");
 
-	private JdbcUrl(Vendor vendor, @Nullable String host, int port, Map<String, String> parameters) {
+	private final List<Map.Entry<String, String>> parameters;
+
+	private final boolean hostProperties;
+
+	private JdbcUrl(Vendor vendor, @Nullable String host, int port, List<Map.Entry<String, String>> parameters,
+			boolean hostProperties) {
 		this.vendor = vendor;
 		this.host = host;
 		this.port = port;
-		this.parameters = parameters;
+		this.parameters = List.copyOf(parameters);
+		this.hostProperties = hostProperties;
 	}
 
 	/**
@@ -55,34 +65,31 @@ public final class JdbcUrl {
 	 */
 	public static JdbcUrl parse(@Nullable String url) {
 		if (url == null || !url.regionMatches(true, 0, "jdbc:", 0, 5)) {
-			return new JdbcUrl(Vendor.OTHER, null, -1, Map.of());
+			return new JdbcUrl(Vendor.OTHER, null, -1, List.of(), false);
 		}
-		String rest = url.substring(5);
-		if (rest.regionMatches(true, 0, "aws-wrapper:", 0, 12)) {
-			rest = rest.substring(12);
-		}
+		String rest = unwrap(url.substring(5));
 		int colon = rest.indexOf(':');
 		String scheme = (colon > 0) ? rest.substring(0, colon).toLowerCase(Locale.ROOT) : rest.toLowerCase(Locale.ROOT);
 		Vendor vendor = switch (scheme) {
 			case "postgresql" -> Vendor.POSTGRESQL;
-			case "mysql" -> Vendor.MYSQL;
+			case "mysql", "mysql+srv" -> Vendor.MYSQL;
 			case "mariadb" -> Vendor.MARIADB;
 			case "sqlserver" -> Vendor.SQLSERVER;
 			default -> Vendor.OTHER;
 		};
 		if (vendor == Vendor.OTHER) {
-			return new JdbcUrl(vendor, null, -1, Map.of());
+			return new JdbcUrl(vendor, null, -1, List.of(), false);
 		}
 		int slashes = rest.indexOf("//");
 		if (slashes < 0) {
-			return new JdbcUrl(vendor, null, -1, (vendor == Vendor.POSTGRESQL) ? query(rest) : Map.of());
+			return new JdbcUrl(vendor, null, -1, (vendor == Vendor.POSTGRESQL) ? query(rest) : List.of(), false);
 		}
 		String afterSlashes = rest.substring(slashes + 2);
 		if (vendor == Vendor.SQLSERVER) {
 			int semicolon = afterSlashes.indexOf(';');
 			String server = (semicolon >= 0) ? afterSlashes.substring(0, semicolon) : afterSlashes;
-			Map<String, String> parameters = (semicolon >= 0) ? pairs(afterSlashes.substring(semicolon + 1), ";", false)
-					: new LinkedHashMap<>();
+			List<Map.Entry<String, String>> parameters = (semicolon >= 0)
+					? pairs(afterSlashes.substring(semicolon + 1), ";", false) : List.of();
 			// host\instance:port names a named instance; the instance is not part of the host.
 			String hostAndPort = server;
 			int backslash = server.indexOf('\\');
@@ -90,20 +97,37 @@ public final class JdbcUrl {
 				int portColon = server.indexOf(':', backslash);
 				hostAndPort = server.substring(0, backslash) + ((portColon >= 0) ? server.substring(portColon) : "");
 			}
-			return hostAndPort(vendor, hostAndPort, parameters);
+			return hostAndPort(vendor, hostAndPort, parameters, false);
 		}
 		int end = indexOfAny(afterSlashes, "/?");
 		String authority = (end >= 0) ? afterSlashes.substring(0, end) : afterSlashes;
+		// MySQL's address-equals form, (host=db,sslMode=...), sets properties per host.
+		boolean hostProperties = vendor == Vendor.MYSQL && authority.contains("(");
 		int comma = authority.indexOf(',');
 		String first = (comma >= 0) ? authority.substring(0, comma) : authority;
 		int at = first.lastIndexOf('@');
 		if (at >= 0) {
 			first = first.substring(at + 1);
 		}
-		return hostAndPort(vendor, first, query(afterSlashes));
+		return hostAndPort(vendor, first, query(afterSlashes), hostProperties);
 	}
 
-	private static JdbcUrl hostAndPort(Vendor vendor, String hostAndPort, Map<String, String> parameters) {
+	private static String unwrap(String rest) {
+		boolean unwrapped = true;
+		while (unwrapped) {
+			unwrapped = false;
+			for (String wrapper : WRAPPERS) {
+				if (rest.regionMatches(true, 0, wrapper, 0, wrapper.length())) {
+					rest = rest.substring(wrapper.length());
+					unwrapped = true;
+				}
+			}
+		}
+		return rest;
+	}
+
+	private static JdbcUrl hostAndPort(Vendor vendor, String hostAndPort, List<Map.Entry<String, String>> parameters,
+			boolean hostProperties) {
 		String host = hostAndPort;
 		int port = -1;
 		int portColon = hostAndPort.startsWith("[") ? hostAndPort.indexOf(':', hostAndPort.indexOf(']'))
@@ -120,23 +144,34 @@ public final class JdbcUrl {
 		if (host.startsWith("[") && host.endsWith("]")) {
 			host = host.substring(1, host.length() - 1);
 		}
-		return new JdbcUrl(vendor, host.isEmpty() ? null : host, port, parameters);
+		return new JdbcUrl(vendor, host.isEmpty() ? null : host, port, parameters, hostProperties);
 	}
 
-	private static Map<String, String> query(String text) {
+	private static List<Map.Entry<String, String>> query(String text) {
 		int question = text.indexOf('?');
-		return (question >= 0) ? pairs(text.substring(question + 1), "&", true) : new LinkedHashMap<>();
+		return (question >= 0) ? pairs(text.substring(question + 1), "&", true) : List.of();
 	}
 
-	private static Map<String, String> pairs(String text, String separator, boolean decode) {
-		Map<String, String> pairs = new LinkedHashMap<>();
+	/**
+	 * Parameters as the drivers read them: names as written (not decoded), values decoded
+	 * in query strings, a name without {@code =} kept with an empty value.
+	 */
+	private static List<Map.Entry<String, String>> pairs(String text, String separator, boolean decode) {
+		List<Map.Entry<String, String>> pairs = new ArrayList<>();
 		for (String pair : text.split(separator)) {
 			int equals = pair.indexOf('=');
-			if (equals > 0) {
-				String key = pair.substring(0, equals).strip();
-				String value = pair.substring(equals + 1).strip();
-				pairs.put(key.toLowerCase(Locale.ROOT), decode ? URLDecoder.decode(value, StandardCharsets.UTF_8) : value);
+			String key = ((equals >= 0) ? pair.substring(0, equals) : pair).strip();
+			if (key.isEmpty()) {
+				continue;
 			}
+			String value = (equals >= 0) ? pair.substring(equals + 1).strip() : "";
+			try {
+				value = decode ? URLDecoder.decode(value, StandardCharsets.UTF_8) : value;
+			}
+			catch (IllegalArgumentException ex) {
+				// Kept as written; a driver refuses such a URL anyway.
+			}
+			pairs.add(Map.entry(key, value));
 		}
 		return pairs;
 	}
@@ -171,12 +206,37 @@ public final class JdbcUrl {
 	}
 
 	/**
-	 * A connection parameter of the URL, by case-insensitive name.
+	 * A connection parameter of the URL, by case-insensitive name; the last one when
+	 * repeated.
 	 * @param name the parameter, e.g. {@code sslmode}
 	 * @return the value, or {@code null}
 	 */
 	public @Nullable String parameter(String name) {
-		return this.parameters.get(name.toLowerCase(Locale.ROOT));
+		String value = null;
+		for (Map.Entry<String, String> parameter : this.parameters) {
+			if (parameter.getKey().equalsIgnoreCase(name)) {
+				value = parameter.getValue();
+			}
+		}
+		return value;
+	}
+
+	/**
+	 * The connection parameters as written: names in their own case, in order, repeated
+	 * names repeated.
+	 * @return the parameters
+	 */
+	public List<Map.Entry<String, String>> parameters() {
+		return this.parameters;
+	}
+
+	/**
+	 * Whether the URL sets properties per host (MySQL's {@code (host=...,key=value)} form),
+	 * which are not among {@link #parameters()}.
+	 * @return {@code true} when it does
+	 */
+	public boolean hasHostProperties() {
+		return this.hostProperties;
 	}
 
 	@Override

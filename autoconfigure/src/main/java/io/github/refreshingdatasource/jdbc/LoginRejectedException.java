@@ -45,9 +45,8 @@ public class LoginRejectedException extends SQLException {
 	private LoginRejectedException(String dataSourceName, String providerType, @Nullable String username,
 			String fingerprint, String reason, @Nullable String sqlState, int vendorCode, SQLException cause,
 			String hint) {
-		super("The database rejected the login of datasource '" + dataSourceName + "' (provider: " + providerType
-				+ ", user: " + username + ", credential: " + fingerprint + "): " + reason + ". Likely fix: " + hint,
-				sqlState, vendorCode, cause);
+		super(LoginRejections.message(dataSourceName, providerType, username, fingerprint, reason, hint), sqlState,
+				vendorCode, cause);
 		this.dataSourceName = dataSourceName;
 		this.providerType = providerType;
 		this.username = username;

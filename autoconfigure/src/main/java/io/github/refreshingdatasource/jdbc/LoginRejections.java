@@ -58,8 +58,17 @@ public final class LoginRejections {
 	 * failed: ...)}
 	 */
 	public static String describe(SQLException rejection) {
-		String sqlState = rejection.getSQLState();
-		int code = rejection.getErrorCode();
+		return describe(rejection.getSQLState(), rejection.getErrorCode());
+	}
+
+	/**
+	 * Say in words what a rejection means, from its SQLState and vendor code; for drivers
+	 * that do not throw {@link SQLException} (R2DBC).
+	 * @param sqlState the SQLState, if any
+	 * @param code the vendor code, 0 if none
+	 * @return the code and its meaning
+	 */
+	public static String describe(@Nullable String sqlState, int code) {
 		String meaning;
 		if ("28P01".equals(sqlState)) {
 			meaning = "password authentication failed: the credential was revoked or the role is not mapped to this identity";
@@ -90,13 +99,38 @@ public final class LoginRejections {
 		return description.append(" (").append(meaning).append(')').toString();
 	}
 
-	private static boolean isRejection(SQLException ex) {
-		String sqlState = ex.getSQLState();
+	/**
+	 * The message of a rejected login, the same for JDBC and R2DBC: which DataSource,
+	 * provider, user and credential (fingerprint), what the code means, and the likely fix.
+	 * @param dataSourceName the DataSource or ConnectionFactory name
+	 * @param providerType the provider type
+	 * @param username the username of the rejected login
+	 * @param fingerprint the fingerprint of the rejected credential
+	 * @param reason what {@link #describe(String, int)} says
+	 * @param hint the likely fix
+	 * @return the message, never a secret
+	 */
+	public static String message(String dataSourceName, String providerType, @Nullable String username,
+			String fingerprint, String reason, String hint) {
+		return "The database rejected the login of datasource '" + dataSourceName + "' (provider: " + providerType
+				+ ", user: " + username + ", credential: " + fingerprint + "): " + reason + ". Likely fix: " + hint;
+	}
+
+	/**
+	 * Whether an SQLState or vendor code says the database rejected the credential.
+	 * @param sqlState the SQLState, if any
+	 * @param code the vendor code, 0 if none
+	 * @return whether it is a rejection
+	 */
+	public static boolean isRejection(@Nullable String sqlState, int code) {
 		if (sqlState != null && REJECTED_SQL_STATES.contains(sqlState)) {
 			return true;
 		}
-		int code = ex.getErrorCode();
 		return code == MYSQL_ACCESS_DENIED || code == SQL_SERVER_LOGIN_FAILED || code == ORACLE_INVALID_LOGIN;
+	}
+
+	private static boolean isRejection(SQLException ex) {
+		return isRejection(ex.getSQLState(), ex.getErrorCode());
 	}
 
 }

@@ -16,10 +16,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 /**
- * The DataSource HikariCP opens physical connections through. It sees each login's outcome
- * on the pool's own thread, which HikariCP does not report anywhere else: when the database
- * rejects the credential, the cache drops it and the login is retried at once with a fresh
- * one. A rejection that stands is thrown as a {@link LoginRejectedException}, and the first
+ * The DataSource a pool (HikariCP, Tomcat JDBC, DBCP2, UCP) opens physical connections
+ * through. It sees each login's outcome on the thread that opens the connection, which
+ * HikariCP does not report anywhere else: when the database rejects the credential, the
+ * cache drops it and the login is retried at once with a fresh one. A rejection that stands is thrown as a {@link LoginRejectedException}, and the first
  * rejection of each credential is logged at WARN, because HikariCP itself logs it only at
  * DEBUG.
  */
@@ -43,6 +43,9 @@ final class RejectionAwareDataSource extends DelegatingDataSource {
 	 */
 	private final ThreadLocal<@Nullable CredentialUnavailableException> unavailable = new ThreadLocal<>();
 
+	/** Whether a login through here ever succeeded: before that, the pool has nothing to evict. */
+	private volatile boolean loggedIn;
+
 	RejectionAwareDataSource(DataSource target, CredentialCache cache, boolean driverBased,
 			RejectionHint hint) {
 		super(target);
@@ -57,6 +60,10 @@ final class RejectionAwareDataSource extends DelegatingDataSource {
 
 	void credentialServed() {
 		this.unavailable.remove();
+	}
+
+	boolean hasLoggedIn() {
+		return this.loggedIn;
 	}
 
 	@Override
@@ -74,7 +81,7 @@ final class RejectionAwareDataSource extends DelegatingDataSource {
 	public Connection getConnection(String username, String password) throws SQLException {
 		try {
 			Connection connection = getTargetDataSource().getConnection(username, password);
-			this.cache.loginSucceeded(username, password);
+			loginSucceeded(username, password);
 			return connection;
 		}
 		catch (SQLException ex) {
@@ -103,7 +110,7 @@ final class RejectionAwareDataSource extends DelegatingDataSource {
 	private Connection retry(DbCredential fresh) throws SQLException {
 		try {
 			Connection connection = getTargetDataSource().getConnection(fresh.username(), fresh.secret());
-			this.cache.loginSucceeded(fresh.username(), fresh.secret());
+			loginSucceeded(fresh.username(), fresh.secret());
 			return connection;
 		}
 		catch (SQLException ex) {
@@ -115,6 +122,11 @@ final class RejectionAwareDataSource extends DelegatingDataSource {
 			this.cache.invalidate(fresh, readable);
 			throw readable;
 		}
+	}
+
+	private void loginSucceeded(@Nullable String username, String password) {
+		this.loggedIn = true;
+		this.cache.loginSucceeded(username, password);
 	}
 
 	private LoginRejectedException rejected(DbCredential credential, SQLException rejection, SQLException thrown) {

@@ -386,7 +386,9 @@ class ObservabilityIntegrationTests {
 			"org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
 			"org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
 			"org.springframework.boot.security.oauth2.server.authorization.autoconfigure.servlet.OAuth2AuthorizationServerAutoConfiguration",
-			"org.springframework.boot.security.oauth2.server.authorization.autoconfigure.servlet.OAuth2AuthorizationServerJwtAutoConfiguration" })
+			"org.springframework.boot.security.oauth2.server.authorization.autoconfigure.servlet.OAuth2AuthorizationServerJwtAutoConfiguration",
+			// spring-boot-r2dbc is on the test classpath for the R2DBC binding tests.
+			"org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration" })
 	static class TestApplication {
 
 		@Bean

@@ -32,6 +32,8 @@ class ProviderRejectionHintTests {
 			oauth2      | -                       | app        | audience
 			bean        | vaultCredentialProvider | app        | 'vaultCredentialProvider'
 			static      | -                       | dev        | refreshing.datasource.provider.static
+			gcp-cloudsql-iam    | -               | sa@p.iam   | roles/cloudsql.instanceUser
+			aws-secrets-manager | prod/app/db     | app        | secret prod/app/db holds the current password of 'app'
 			""")
 	void everyProviderTypeHasItsLikelyFix(String type, @Nullable String source, String username, String expected) {
 		this.runner.withPropertyValues("refreshing.datasource.provider.type=" + type).run((context) -> {

@@ -176,7 +176,7 @@ class RefreshingDataSourceAutoConfigurationTests {
 				FailureAnalysis analysis = analyze(context);
 				assertThat(analysis.getDescription()).contains("'plainDataSource'")
 					.contains(SimpleDriverDataSource.class.getName())
-					.contains("only HikariCP pools");
+					.contains("only HikariCP (com.zaxxer.hikari.HikariDataSource), Tomcat JDBC");
 				assertThat(analysis.getAction())
 					.contains("refreshing.datasource.datasources.plainDataSource.enabled=false");
 			});

@@ -11,10 +11,7 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.refreshingdatasource.autoconfigure.RefreshingDataSourceAutoConfiguration;
 import io.github.refreshingdatasource.credentials.CredentialCache;
-import io.github.refreshingdatasource.credentials.CredentialCacheListener;
 import io.github.refreshingdatasource.credentials.CredentialCacheRegistry;
-import io.github.refreshingdatasource.credentials.DbCredential;
-import io.github.refreshingdatasource.credentials.RefreshCause;
 import io.github.refreshingdatasource.testsupport.ScramPostgres;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -103,45 +100,6 @@ final class FaultFixtures {
 		for (String secret : secrets) {
 			assertThat(all).as("captured output must not contain a token or password").doesNotContain(secret);
 		}
-	}
-
-	/** Counts what a cache does. */
-	static final class CacheEvents implements CredentialCacheListener {
-
-		final AtomicInteger succeeded = new AtomicInteger();
-
-		final AtomicInteger rotated = new AtomicInteger();
-
-		final AtomicInteger failed = new AtomicInteger();
-
-		final AtomicInteger retried = new AtomicInteger();
-
-		final AtomicInteger rejected = new AtomicInteger();
-
-		@Override
-		public void refreshSucceeded(CredentialCache cache, RefreshCause cause, Duration duration,
-				DbCredential credential, boolean rotated) {
-			this.succeeded.incrementAndGet();
-			if (rotated) {
-				this.rotated.incrementAndGet();
-			}
-		}
-
-		@Override
-		public void refreshFailed(CredentialCache cache, RefreshCause cause, Duration duration, Throwable failure) {
-			this.failed.incrementAndGet();
-		}
-
-		@Override
-		public void fetchRetried(CredentialCache cache) {
-			this.retried.incrementAndGet();
-		}
-
-		@Override
-		public void credentialRejected(CredentialCache cache, DbCredential rejected) {
-			this.rejected.incrementAndGet();
-		}
-
 	}
 
 }

@@ -8,7 +8,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.github.refreshingdatasource.autoconfigure.RefreshingDataSourceAutoConfiguration;
 import io.github.refreshingdatasource.credentials.CredentialCache;
 import io.github.refreshingdatasource.credentials.CredentialProvider;
-import io.github.refreshingdatasource.faults.FaultFixtures.CacheEvents;
+import io.github.refreshingdatasource.testsupport.CacheEvents;
 import io.github.refreshingdatasource.faults.TokenServer.Fault;
 import io.github.refreshingdatasource.testsupport.ScramPostgres;
 import org.junit.jupiter.api.AfterAll;

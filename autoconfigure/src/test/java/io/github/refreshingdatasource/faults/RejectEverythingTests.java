@@ -5,7 +5,7 @@ import java.time.Instant;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.refreshingdatasource.credentials.CredentialProvider;
-import io.github.refreshingdatasource.faults.FaultFixtures.CacheEvents;
+import io.github.refreshingdatasource.testsupport.CacheEvents;
 import io.github.refreshingdatasource.testsupport.ScramPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

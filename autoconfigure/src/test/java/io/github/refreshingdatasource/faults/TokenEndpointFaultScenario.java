@@ -7,7 +7,7 @@ import java.util.List;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.refreshingdatasource.credentials.CredentialCache;
 import io.github.refreshingdatasource.credentials.CredentialProvider;
-import io.github.refreshingdatasource.faults.FaultFixtures.CacheEvents;
+import io.github.refreshingdatasource.testsupport.CacheEvents;
 import io.github.refreshingdatasource.faults.TokenServer.Fault;
 import io.github.refreshingdatasource.faults.Workload.Failure;
 import io.github.refreshingdatasource.testsupport.ScramPostgres;

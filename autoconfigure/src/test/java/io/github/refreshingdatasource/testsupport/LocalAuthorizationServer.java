@@ -145,7 +145,9 @@ public final class LocalAuthorizationServer implements AutoCloseable {
 			.properties(Map.of("server.address", "127.0.0.1", "server.port", "0", "spring.main.banner-mode", "off",
 					"spring.autoconfigure.exclude",
 					"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
-							+ "io.github.refreshingdatasource.autoconfigure.RefreshingDataSourceAutoConfiguration"))
+							+ "io.github.refreshingdatasource.autoconfigure.RefreshingDataSourceAutoConfiguration,"
+							// spring-boot-r2dbc is on the test classpath for the R2DBC binding tests.
+							+ "org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration"))
 			.run();
 		return new LocalAuthorizationServer(context, events, clientSecret, userPassword);
 	}

@@ -1,15 +1,11 @@
 package io.github.refreshingdatasource.testsupport;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -142,16 +138,16 @@ public final class LocalManagedIdentityEndpoint implements AutoCloseable {
 				Thread.currentThread().interrupt();
 			}
 		}
-		Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+		Map<String, String> query = HttpExchanges.form(exchange.getRequestURI().getRawQuery());
 		if (!"GET".equals(exchange.getRequestMethod())
 				|| !this.identityHeader.equals(exchange.getRequestHeaders().getFirst("X-IDENTITY-HEADER"))
 				|| !"2019-08-01".equals(query.get("api-version")) || query.get("resource") == null) {
-			respond(exchange, 400, "{\"statusCode\":400,\"message\":\"Bad request\"}");
+			HttpExchanges.respond(exchange, 400, "{\"statusCode\":400,\"message\":\"Bad request\"}");
 			return;
 		}
 		this.resources.add(query.get("resource"));
 		if (this.failuresToInject.getAndUpdate((count) -> Math.max(0, count - 1)) > 0) {
-			respond(exchange, 500, "{\"statusCode\":500,\"message\":\"Internal error\"}");
+			HttpExchanges.respond(exchange, 500, "{\"statusCode\":500,\"message\":\"Internal error\"}");
 			return;
 		}
 		String token = "mi-" + ScramPostgres.randomPassword() + ScramPostgres.randomPassword();
@@ -159,31 +155,8 @@ public final class LocalManagedIdentityEndpoint implements AutoCloseable {
 		this.issued.add(token);
 		this.listener.issued(token, expiresOn);
 		this.tokens.incrementAndGet();
-		respond(exchange, 200, "{\"access_token\":\"" + token + "\",\"expires_on\":\"" + expiresOn.getEpochSecond()
+		HttpExchanges.respond(exchange, 200, "{\"access_token\":\"" + token + "\",\"expires_on\":\"" + expiresOn.getEpochSecond()
 				+ "\",\"resource\":\"" + query.get("resource") + "\",\"token_type\":\"Bearer\",\"client_id\":\"local\"}");
-	}
-
-	private static void respond(HttpExchange exchange, int status, String body) throws IOException {
-		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-		exchange.getResponseHeaders().add("Content-Type", "application/json");
-		exchange.sendResponseHeaders(status, bytes.length);
-		try (OutputStream out = exchange.getResponseBody()) {
-			out.write(bytes);
-		}
-	}
-
-	private static Map<String, String> query(String raw) {
-		Map<String, String> query = new LinkedHashMap<>();
-		if (raw != null) {
-			for (String pair : raw.split("&")) {
-				int equals = pair.indexOf('=');
-				if (equals > 0) {
-					query.put(URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
-							URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
-				}
-			}
-		}
-		return query;
 	}
 
 	@Override

@@ -42,6 +42,21 @@ public final class PoolLoad {
 	 */
 	public static Result run(HikariDataSource pool, Duration duration, int threads, Duration evictEvery)
 			throws Exception {
+		return run(pool, duration, threads, evictEvery, () -> pool.getHikariPoolMXBean().softEvictConnections());
+	}
+
+	/**
+	 * Run the load on any pool.
+	 * @param pool the pool
+	 * @param duration how long
+	 * @param threads how many querying threads
+	 * @param evictEvery how often the eviction runs
+	 * @param evict the pool's own way of retiring its connections
+	 * @return what happened
+	 * @throws Exception when a worker cannot be joined
+	 */
+	public static Result run(javax.sql.DataSource pool, Duration duration, int threads, Duration evictEvery,
+			Eviction evict) throws Exception {
 		ExecutorService workers = Executors.newFixedThreadPool(threads);
 		ScheduledExecutorService evictor = Executors.newSingleThreadScheduledExecutor();
 		AtomicLong queries = new AtomicLong();
@@ -54,10 +69,10 @@ public final class PoolLoad {
 			query(pool);
 			evictor.scheduleAtFixedRate(() -> {
 				try {
-					pool.getHikariPoolMXBean().softEvictConnections();
+					evict.evict();
 					evictions.incrementAndGet();
 				}
-				catch (RuntimeException ex) {
+				catch (Exception ex) {
 					// A failing tick would cancel the schedule; the eviction count shows it.
 				}
 			}, evictEvery.toMillis(), evictEvery.toMillis(), TimeUnit.MILLISECONDS);
@@ -118,6 +133,14 @@ public final class PoolLoad {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/** A pool's own way of retiring its connections. */
+	@FunctionalInterface
+	public interface Eviction {
+
+		void evict() throws Exception;
+
 	}
 
 	/**

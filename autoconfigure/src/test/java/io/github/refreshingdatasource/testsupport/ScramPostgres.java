@@ -219,6 +219,71 @@ public final class ScramPostgres implements AutoCloseable {
 	}
 
 	/**
+	 * Create a role that can log in with the given password until the given instant, and
+	 * create tables in schema {@code public} of database {@code postgres}, as Vault's
+	 * database secrets engine creates a dynamic role for a lease.
+	 * @param role the role name, any characters
+	 * @param password its password
+	 * @param validUntil when the password stops being accepted (microsecond precision)
+	 */
+	public void createLoginRole(String role, String password, Instant validUntil) {
+		String timestamp = validUntil.truncatedTo(ChronoUnit.MICROS).toString();
+		asSuperuser("create role " + role, (connection) -> {
+			executeQuoted(connection, "CREATE ROLE %I LOGIN PASSWORD %L VALID UNTIL %L", role, scramVerifier(password),
+					timestamp);
+			executeQuoted(connection, "GRANT CREATE, USAGE ON SCHEMA public TO %I", role);
+		});
+	}
+
+	/**
+	 * Move the instant until which a role's password is accepted, keeping the password.
+	 * @param role the role
+	 * @param validUntil the new instant (microsecond precision)
+	 */
+	public void setValidUntil(String role, Instant validUntil) {
+		String timestamp = validUntil.truncatedTo(ChronoUnit.MICROS).toString();
+		asSuperuser("extend role " + role,
+				(connection) -> executeQuoted(connection, "ALTER ROLE %I VALID UNTIL %L", role, timestamp));
+	}
+
+	/**
+	 * End every session of the role and drop it with what it owns, as revoking a Vault
+	 * lease does. Dropping a role that does not exist does nothing.
+	 * @param role the role
+	 */
+	public void dropRole(String role) {
+		if (!roleExists(role)) {
+			return;
+		}
+		asSuperuser("drop role " + role, (connection) -> {
+			executeQuoted(connection, "ALTER ROLE %I NOLOGIN", role);
+		});
+		terminateConnections(role);
+		asSuperuser("drop role " + role, (connection) -> {
+			executeQuoted(connection, "DROP OWNED BY %I", role);
+			executeQuoted(connection, "DROP ROLE %I", role);
+		});
+	}
+
+	/**
+	 * Whether a role of this name exists.
+	 * @param role the role
+	 * @return {@code true} when {@code pg_roles} lists it
+	 */
+	public boolean roleExists(String role) {
+		boolean[] exists = new boolean[1];
+		asSuperuser("look up role " + role, (connection) -> {
+			try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
+				statement.setString(1, role);
+				try (ResultSet result = statement.executeQuery()) {
+					exists[0] = result.next();
+				}
+			}
+		});
+		return exists[0];
+	}
+
+	/**
 	 * Change a role's password; the new one never expires. Sessions already open stay open.
 	 * @param role the role
 	 * @param password the new password

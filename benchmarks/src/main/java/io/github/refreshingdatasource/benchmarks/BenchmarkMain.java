@@ -3,36 +3,33 @@ package io.github.refreshingdatasource.benchmarks;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Starts one embedded PostgreSQL, runs every benchmark against it in JMH forks, and writes
- * the comparison as Markdown tables into {@code docs/performance.md}.
+ * Runs every measurement of {@code docs/performance.md} and writes its tables between the
+ * {@code benchmarks} markers: the warm pool and the physical login in alternating JMH forks
+ * ({@link AlternatingForks}), the credential lookup, the cost in the number of DataSources
+ * ({@link Scale}), latency through rotation (a short {@link Soak} with rotation every 2 s)
+ * and recovery from an early revocation ({@link Recovery}).
  * <p>
- * Every comparison is a JMH group that runs plain HikariCP and the bound pool at the same
- * time in one JVM ({@link PoolBenchmarks}, {@link ReconnectBenchmarks}): on a shared machine
- * the background load drifts during a run, and measuring one side entirely before the other
- * would charge that drift to one of them.
- * <p>
- * Arguments: the Markdown file to write, then optionally {@code --quick} (one short
- * iteration each, to check that everything runs; the numbers mean nothing).
+ * Arguments: the Markdown file to write, then optionally {@code --quick}: a smoke run with
+ * few forks and short iterations that proves every harness runs; its figures are labelled
+ * as not a result.
  */
 public final class BenchmarkMain {
-
-	/** JMH runs so far, to number their JSON result files. */
-	private static int runs;
 
 	private BenchmarkMain() {
 	}
@@ -44,52 +41,62 @@ public final class BenchmarkMain {
 		}
 		Path markdown = Path.of(args[0]);
 		boolean quick = List.of(args).contains("--quick");
-		Settings settings = quick ? new Settings(1, 1, 1, 1, 1) : new Settings(2, 2, 2, 3, 2);
+		AlternatingForks.Plan plan = quick ? new AlternatingForks.Plan(2, 1, 1, 1, 1)
+				: new AlternatingForks.Plan(12, 2, 1, 3, 1);
+		int scaleRuns = quick ? 1 : 10;
+		Duration rotationRun = quick ? Duration.ofSeconds(20) : Duration.ofMinutes(3);
+		int recoveryTrials = quick ? 2 : 20;
 		Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 		String loadBefore = loadAverage();
-		List<RunResult> results = new ArrayList<>();
+		Map<String, Map<String, List<Double>>> alternating = new LinkedHashMap<>();
+		Collection<RunResult> lookup;
 		String postgresVersion;
 		try (BenchDatabase database = BenchDatabase.start(100)) {
 			postgresVersion = database.version();
 			Path description = database.describe();
-			String fork = "-D" + BenchDatabase.DESCRIPTION_PROPERTY + "=" + description;
-			results.addAll(run(settings, fork, false, PoolBenchmarks.class, ReconnectBenchmarks.class));
-			// The lookup needs no database; the GC profiler reports bytes allocated per call.
-			results.addAll(run(settings, fork, true, CredentialLookupBenchmarks.class));
+			AlternatingForks forks = new AlternatingForks(plan,
+					"-D" + BenchDatabase.DESCRIPTION_PROPERTY + "=" + description);
+			String warm = WarmPoolBenchmarks.class.getName();
+			alternating.put("borrowReturn1", forks.run(warm + ".borrowReturn", 1, Pools.PLAIN, Pools.REFRESHING));
+			alternating.put("borrowReturn8", forks.run(warm + ".borrowReturn", 8, Pools.PLAIN, Pools.REFRESHING));
+			alternating.put("selectOne8", forks.run(warm + ".selectOne", 8, Pools.PLAIN, Pools.REFRESHING));
+			alternating.put("login", forks.run(LoginBenchmarks.class.getName() + ".login", 1, Pools.PLAIN,
+					Pools.CACHED, Pools.PER_CONNECTION_FETCH));
+			lookup = lookup(plan);
 			Files.deleteIfExists(description);
+		}
+		List<Scale.Point> scale = Scale.measure(List.of(1, 10, 100, 1000), scaleRuns);
+		Soak.Summary rotation = new Soak().run(rotationRun, Duration.ofSeconds(2), false);
+		List<Recovery.Outcome> recovery = new ArrayList<>();
+		try (BenchDatabase database = BenchDatabase.start(50)) {
+			recovery.add(Recovery.measure(database, "file", recoveryTrials));
+			recovery.add(Recovery.measure(database, "command", recoveryTrials));
 		}
 		Environment environment = new Environment(started, Runtime.getRuntime().availableProcessors(),
 				System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"),
 				System.getProperty("os.name") + " " + System.getProperty("os.arch"), postgresVersion, loadBefore,
-				loadAverage(), settings.describe(), quick);
-		String table = new PerformanceReport(results, environment).render();
-		MarkdownSection.write(markdown, "benchmarks", table);
+				loadAverage(), plan.describe(), scaleRuns, quick);
+		String tables = new PerformanceReport(
+				new PerformanceReport.Results(alternating, lookup, scale, rotation, recovery), environment)
+			.render();
+		MarkdownSection.write(markdown, "benchmarks", tables);
 		System.out.println();
-		System.out.println(table);
-		System.out.println();
+		System.out.println(tables);
 		System.out.println("Written to " + markdown.toAbsolutePath());
+		// Spring contexts of the soak and recovery runs leave daemon threads only; exit promptly anyway.
+		System.exit(0);
 	}
 
-	private static Collection<RunResult> run(Settings settings, String forkArgument, boolean gcProfiler,
-			Class<?>... benchmarks) throws Exception {
-		Path resultFile = Path.of("benchmarks", "target", "jmh", (++runs) + ".json");
-		Files.createDirectories(resultFile.getParent());
-		ChainedOptionsBuilder options = new OptionsBuilder().forks(settings.forks())
-			.warmupIterations(settings.warmupIterations())
-			.warmupTime(TimeValue.seconds(settings.warmupSeconds()))
-			.measurementIterations(settings.measurementIterations())
-			.measurementTime(TimeValue.seconds(settings.measurementSeconds()))
-			.jvmArgsAppend(forkArgument)
+	private static Collection<RunResult> lookup(AlternatingForks.Plan plan) throws Exception {
+		return new Runner(new OptionsBuilder().include("^" + CredentialLookupBenchmarks.class.getName() + "\\.")
+			.forks(Math.min(plan.forksPerSide(), 3))
+			.warmupIterations(plan.warmupIterations())
+			.warmupTime(TimeValue.seconds(plan.warmupSeconds()))
+			.measurementIterations(plan.measurementIterations())
+			.measurementTime(TimeValue.seconds(plan.measurementSeconds()))
+			.addProfiler(GCProfiler.class)
 			.shouldFailOnError(true)
-			.resultFormat(ResultFormatType.JSON)
-			.result(resultFile.toString());
-		for (Class<?> benchmark : benchmarks) {
-			options.include("^" + benchmark.getName().replace(".", "\\.") + "\\.");
-		}
-		if (gcProfiler) {
-			options.addProfiler(GCProfiler.class);
-		}
-		return new Runner(options.build()).run();
+			.build()).run();
 	}
 
 	private static String loadAverage() {
@@ -97,19 +104,8 @@ public final class BenchmarkMain {
 		return (load < 0) ? "n/a" : String.format("%.2f", load);
 	}
 
-	record Settings(int forks, int warmupIterations, int warmupSeconds, int measurementIterations,
-			int measurementSeconds) {
-
-		String describe() {
-			return this.forks + ((this.forks == 1) ? " fork" : " forks") + " × (" + this.warmupIterations
-					+ " warm-up × " + this.warmupSeconds + " s + " + this.measurementIterations + " measurement × "
-					+ this.measurementSeconds + " s)";
-		}
-
-	}
-
 	record Environment(Instant date, int cpus, String jdk, String os, String postgres, String loadBefore,
-			String loadAfter, String settings, boolean quick) {
+			String loadAfter, String plan, int scaleRuns, boolean quick) {
 	}
 
 }

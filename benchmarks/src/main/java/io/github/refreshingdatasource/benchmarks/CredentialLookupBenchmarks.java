@@ -11,8 +11,6 @@ import com.zaxxer.hikari.util.Credentials;
 import io.github.refreshingdatasource.credentials.CredentialCache;
 import io.github.refreshingdatasource.credentials.CredentialUnavailableException;
 import io.github.refreshingdatasource.credentials.DbCredential;
-import io.github.refreshingdatasource.credentials.RefreshSettings;
-import io.github.refreshingdatasource.jdbc.HikariCredentialBinding;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -60,15 +58,13 @@ public class CredentialLookupBenchmarks {
 
 		@Setup
 		public void setUp() throws CredentialUnavailableException {
-			this.cache = new CredentialCache("lookup", "bench",
-					() -> DbCredential.of("bench", "not-a-real-secret", Instant.now().plus(Duration.ofHours(1))), null,
-					RefreshSettings.defaults());
-			this.cache.start();
+			this.cache = Pools.cache("lookup",
+					() -> DbCredential.of("bench", "not-a-real-secret", Instant.now().plus(Duration.ofHours(1))));
 			this.cache.get();
 			// Bound but never started: no connection is opened.
 			this.bound = new HikariDataSource();
 			this.bound.setJdbcUrl("jdbc:postgresql://127.0.0.1:1/never-connected");
-			HikariCredentialBinding.bind(this.bound, this.cache, false);
+			Pools.bind(this.bound, this.cache, false);
 			this.hikariProvider = this.bound.getCredentialsProvider();
 			this.plain = new HikariConfig();
 			this.plain.setUsername("bench");

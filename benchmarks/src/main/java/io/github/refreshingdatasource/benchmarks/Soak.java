@@ -56,6 +56,9 @@ public class Soak {
 
 	private static final Duration EVICT_EVERY = Duration.ofSeconds(1);
 
+	/** How long after a rotation's file write a query counts as "around the rotation". */
+	static final Duration ROTATION_WINDOW = Duration.ofMillis(500);
+
 	private static final Duration PROGRESS_EVERY = Duration.ofSeconds(30);
 
 	private static final String[] ROLES = { "soak_a", "soak_b" };
@@ -63,10 +66,29 @@ public class Soak {
 	public static void main(String[] args) throws Exception {
 		Duration duration = Duration.ofSeconds(Math.round(60 * ((args.length > 0) ? Double.parseDouble(args[0]) : 10)));
 		Duration rotateEvery = Duration.ofSeconds((args.length > 1) ? Long.parseLong(args[1]) : 3);
-		System.exit(new Soak().run(duration, rotateEvery) ? 0 : 1);
+		System.exit((new Soak().run(duration, rotateEvery, true).failures() == 0) ? 0 : 1);
 	}
 
-	private boolean run(Duration duration, Duration rotateEvery) throws Exception {
+	/** What a soak run measured. */
+	record Summary(Duration took, Duration rotateEvery, long queries, long failures, long providerReads,
+			int rotations, long rejections, long logins, RotationWindows windows) {
+
+		/** Provider reads per rotation; the first rotation is the file the application starts with. */
+		double readsPerRotation() {
+			return (double) this.providerReads / this.rotations;
+		}
+
+	}
+
+	/**
+	 * Run the soak.
+	 * @param duration how long
+	 * @param rotateEvery time between rotations
+	 * @param periodicEviction whether the pool is also soft-evicted every second, so logins
+	 * happen between rotations too (off when latency around rotations is compared with
+	 * latency between them)
+	 */
+	Summary run(Duration duration, Duration rotateEvery, boolean periodicEviction) throws Exception {
 		Path directory = Files.createTempDirectory("soak-");
 		try (BenchDatabase database = BenchDatabase.start(200)) {
 			for (String role : ROLES) {
@@ -83,12 +105,12 @@ public class Soak {
 			try (ConfigurableApplicationContext context = application(database, rotator.file, counters)) {
 				HikariDataSource pool = context.getBean(DataSource.class).unwrap(HikariDataSource.class);
 				System.out.printf("Soak: %s min, rotation every %d s (alternating roles %s), %d threads, pool of %d "
-						+ "evicted every %d s, on-rotation evict, file provider, %d CPUs, JDK %s%n", clock(duration),
+						+ "%s, on-rotation evict, file provider, %d CPUs, JDK %s%n", clock(duration),
 						rotateEvery.toSeconds(), String.join("/", ROLES), THREADS, pool.getMaximumPoolSize(),
-						EVICT_EVERY.toSeconds(),
+						periodicEviction ? "evicted every " + EVICT_EVERY.toSeconds() + " s" : "not evicted otherwise",
 						Runtime.getRuntime().availableProcessors(), System.getProperty("java.runtime.version"));
 				started = Instant.now();
-				result = drive(pool, rotator, counters, started.plus(duration), rotateEvery);
+				result = drive(pool, rotator, counters, started.plus(duration), rotateEvery, periodicEviction);
 			}
 			long logins = database.sessions() - sessionsBefore;
 			return report(result, counters, rotator, logins, Duration.between(started, Instant.now()));
@@ -111,7 +133,7 @@ public class Soak {
 	}
 
 	private static Result drive(HikariDataSource pool, Rotator rotator, Counters counters, Instant end,
-			Duration rotateEvery) throws Exception {
+			Duration rotateEvery, boolean periodicEviction) throws Exception {
 		List<Worker> workers = new ArrayList<>();
 		for (int i = 0; i < THREADS; i++) {
 			workers.add(new Worker(pool, end, "soak-worker-" + i));
@@ -127,7 +149,7 @@ public class Soak {
 				rotator.rotate();
 				nextRotation = nextRotation.plus(rotateEvery);
 			}
-			if (!now.isBefore(nextEviction)) {
+			if (periodicEviction && !now.isBefore(nextEviction)) {
 				pool.getHikariPoolMXBean().softEvictConnections();
 				nextEviction = nextEviction.plus(EVICT_EVERY);
 			}
@@ -146,7 +168,7 @@ public class Soak {
 		return new Result(workers);
 	}
 
-	private static boolean report(Result result, Counters counters, Rotator rotator, long logins, Duration took) {
+	private static Summary report(Result result, Counters counters, Rotator rotator, long logins, Duration took) {
 		long queries = 0;
 		List<String> failures = new ArrayList<>();
 		for (Worker worker : result.workers) {
@@ -168,8 +190,13 @@ public class Soak {
 		System.out.printf("query time          p50 %s ms, p99 %s ms, p99.9 %s ms, max %s ms%n",
 				millis(percentile(latencies, 50)), millis(percentile(latencies, 99)),
 				millis(percentile(latencies, 99.9)), millis((latencies.length > 0) ? latencies[latencies.length - 1] : 0));
+		System.out.printf("provider reads      %.2f per rotation (goal ≤ 2)%n",
+				(double) counters.fetches() / rotator.rotations);
+		RotationWindows windows = result.windows(rotator.rotatedAt);
+		System.out.println(windows.describe());
 		failures.stream().limit(5).forEach((failure) -> System.out.println("failure: " + failure));
-		return failures.isEmpty();
+		return new Summary(took, rotator.period, queries, failures.size(), counters.fetches(), rotator.rotations,
+				counters.rejections.sum(), logins, windows);
 	}
 
 	private static long percentile(long[] sorted, double percentile) {
@@ -201,6 +228,10 @@ public class Soak {
 
 		private long[] latencies = new long[1 << 16];
 
+		private long[] connectLatencies = new long[1 << 16];
+
+		private long[] startedAt = new long[1 << 16];
+
 		private volatile long queries;
 
 		private final List<String> failures = new CopyOnWriteArrayList<>();
@@ -216,14 +247,16 @@ public class Soak {
 		public void run() {
 			while (Instant.now().isBefore(this.end)) {
 				long started = System.nanoTime();
+				long connected;
 				try (Connection connection = this.dataSource.getConnection();
 						PreparedStatement statement = connection
 							.prepareStatement("SELECT name, current_user FROM items WHERE id = ?")) {
+					connected = System.nanoTime();
 					statement.setInt(1, ThreadLocalRandom.current().nextInt(1, BenchDatabase.ROWS + 1));
 					try (ResultSet result = statement.executeQuery()) {
 						result.next();
 					}
-					record(System.nanoTime() - started);
+					record(started, connected - started, System.nanoTime() - started);
 				}
 				catch (SQLException ex) {
 					this.failures.add(Instant.now() + " " + ex);
@@ -231,12 +264,16 @@ public class Soak {
 			}
 		}
 
-		private void record(long nanos) {
+		private void record(long started, long connect, long nanos) {
 			int index = (int) this.queries;
 			if (index == this.latencies.length) {
 				this.latencies = Arrays.copyOf(this.latencies, this.latencies.length * 2);
+				this.connectLatencies = Arrays.copyOf(this.connectLatencies, this.latencies.length);
+				this.startedAt = Arrays.copyOf(this.startedAt, this.latencies.length);
 			}
 			this.latencies[index] = nanos;
+			this.connectLatencies[index] = connect;
+			this.startedAt[index] = started;
 			this.queries = index + 1L;
 		}
 
@@ -248,6 +285,17 @@ public class Soak {
 			return this.workers.stream()
 				.flatMapToLong((worker) -> Arrays.stream(worker.latencies, 0, (int) worker.queries))
 				.toArray();
+		}
+
+		/** Query and {@code getConnection()} times split into around-rotation and between-rotation windows. */
+		RotationWindows windows(List<Long> rotations) {
+			RotationWindows windows = new RotationWindows(rotations, ROTATION_WINDOW);
+			for (Worker worker : this.workers) {
+				for (int i = 0; i < worker.queries; i++) {
+					windows.add(worker.startedAt[i], worker.connectLatencies[i], worker.latencies[i]);
+				}
+			}
+			return windows;
 		}
 
 	}
@@ -268,6 +316,9 @@ public class Soak {
 
 		private int rotations;
 
+		/** {@link System#nanoTime()} of each rotation's file write. */
+		private final List<Long> rotatedAt = new ArrayList<>();
+
 		Rotator(BenchDatabase database, Path file, Duration period) {
 			this.database = database;
 			this.file = file;
@@ -287,6 +338,7 @@ public class Soak {
 			Files.writeString(temp, "{\"username\":\"" + role + "\",\"password\":\"" + password + "\",\"expires_at\":\""
 					+ now.plus(statedLifetime) + "\"}");
 			Files.move(temp, this.file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			this.rotatedAt.add(System.nanoTime());
 			this.rotations++;
 		}
 

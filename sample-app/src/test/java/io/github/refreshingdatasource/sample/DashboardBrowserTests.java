@@ -5,9 +5,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.sql.SQLException;
 import java.time.Duration;
-import java.util.List;
 
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
 import io.github.refreshingdatasource.credentials.DbCredential;
 import io.github.refreshingdatasource.sample.issuer.DemoCredentialIssuer;
 import io.github.refreshingdatasource.sample.workload.Workload;
@@ -26,6 +29,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -37,14 +41,18 @@ import org.springframework.context.annotation.Bean;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The dashboard in a real headless Chromium: it shows the credential, counts down, follows
- * "Rotate now", and shows a broken token source while no query fails. Saves the README's
- * screenshot. Needs Debian's {@code chromium} and {@code chromium-driver} (.ci/run installs
- * them); runs only with {@code -Pbrowser}.
+ * The dashboard in a real headless Chromium: both bound DataSources' cards, the plain lane
+ * failing beside the bound one, "Rotate now", "Revoke" (a rejected login, then the
+ * recovery) and "Break" (a health warning, {@code stale} and health DOWN, then healed), while
+ * the bound lane fails no query. Saves the README's screenshot. Needs Debian's
+ * {@code chromium} and {@code chromium-driver} (.ci/run installs them); runs only with
+ * {@code -Pbrowser}.
  */
 @Tag("browser")
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "demo.issuer.lifetime=5s", "demo.issuer.grace=2s", "demo.issuer.outage=60s",
+		properties = { "demo.issuer.lifetime=5s", "demo.issuer.grace=2s", "demo.issuer.outage-after-expiry=5s",
+				"demo.issuer.revoke-delay=2s", "refreshing.datasource.refresh.before-expiry=3s",
+				"refreshing.datasource.health.warn-before-expiry=2s",
 				"refreshing.datasource.refresh.retry.max-attempts=2",
 				"refreshing.datasource.refresh.retry.initial-interval=100ms",
 				"refreshing.datasource.refresh.retry.max-interval=1s",
@@ -57,13 +65,18 @@ class DashboardBrowserTests {
 
 	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
-	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+	private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
 	@Autowired
 	private DemoCredentialIssuer issuer;
 
 	@Autowired
+	@Qualifier("boundWorkload")
 	private Workload workload;
+
+	@Autowired
+	@Qualifier("plainDataSource")
+	private DataSource plainDataSource;
 
 	@Autowired
 	private RecordedSecrets secrets;
@@ -97,7 +110,8 @@ class DashboardBrowserTests {
 	}
 
 	@Test
-	void dashboardShowsRotationAndAnOutageWithoutAFailedQuery(CapturedOutput output) throws IOException {
+	void dashboardShowsEveryButtonsStoryWithoutAFailedQueryInTheBoundLane(CapturedOutput output)
+			throws IOException, SQLException {
 		this.driver.get("http://localhost:" + this.port + "/");
 		WebDriverWait wait = new WebDriverWait(this.driver, TIMEOUT, Duration.ofMillis(100));
 
@@ -107,7 +121,7 @@ class DashboardBrowserTests {
 
 		// The countdown moves.
 		String countdown = wait.until((d) -> nonEmpty(text("#ds-dataSource .expires-in")));
-		assertThat(countdown).matches("\\d+ s|expired");
+		assertThat(countdown).as("countdown with its UTC time").matches("\\d+ s \\(\\d\\d:\\d\\d:\\d\\d UTC\\)|expired at \\d\\d:\\d\\d:\\d\\d UTC");
 		wait.until((d) -> !text("#ds-dataSource .expires-in").equals(countdown));
 
 		// Let the charts fill a little, for the screenshot.
@@ -119,23 +133,43 @@ class DashboardBrowserTests {
 		wait.until((d) -> !fingerprint.getText().equals(before)
 				&& fingerprint.getText().equals(this.issuer.status().fingerprint()));
 
-		// "Break the token source": the failure shows, no query fails.
+		// Both bound DataSources have their card, with their own provider.
+		assertThat(text("#ds-dataSource .provider")).isEqualTo("file");
+		assertThat(text("#ds-reportingDataSource .provider")).isEqualTo("command");
+		assertThat(text("#ds-reportingDataSource .username")).startsWith("demo_reporting_");
+
+		// The plain lane, once its startup password has expired and it needs a new login (as its
+		// 30 s max-lifetime would make it), fails beside the bound lane.
+		wait.until((d) -> text("#lane-plain .startup-credential").contains("expired at"));
+		this.plainDataSource.unwrap(HikariDataSource.class).getHikariPoolMXBean().softEvictConnections();
+		wait.until((d) -> !text("#lane-plain .queries-failed").equals("0"));
+		assertThat(text("#lane-bound .queries-failed")).isEqualTo("0");
+
+		// "Revoke": a rejected login shows, then the recovery with the replacement.
+		String revoked = fingerprint.getText();
+		this.driver.findElement(By.id("btn-revoke")).click();
+		wait.until((d) -> text("#action-result").contains("rejected logins"));
+		wait.until((d) -> !d.findElements(By.cssSelector("#refresh-log li.rejected")).isEmpty());
+		wait.until((d) -> !fingerprint.getText().equals(revoked) && text("#ds-dataSource .state").equals("valid"));
+		assertThat(text("#lane-bound .queries-failed")).isEqualTo("0");
+
+		// "Break the token source": the failure shows while the credential is served...
 		this.driver.findElement(By.id("btn-break")).click();
 		WebElement lastError = this.driver.findElement(By.cssSelector("#ds-dataSource .last-error"));
 		wait.until((d) -> lastError.getText().contains("JSON has no 'password' field"));
 		assertThat(text("#issuer-state")).startsWith("broken");
-		assertThat(text("#queries-failed")).isEqualTo("0");
-		assertThat(Long.parseLong(text("#queries-ok"))).isPositive();
+		assertThat(Long.parseLong(text("#lane-bound .queries-ok"))).isPositive();
 		wait.until((d) -> !d.findElements(By.cssSelector("#refresh-log li.failure")).isEmpty());
-		// The still-valid credential is served: the screenshot for the README.
-		wait.until((d) -> List.of("valid", "refreshing").contains(text("#ds-dataSource .state"))
-				&& text("#health").equals("health UP"));
+		// ...a health warning shows before it expires...
+		wait.until((d) -> text("#ds-dataSource .health-detail").startsWith("warning"));
+		// ...then it expires: the pool keeps its connections, health turns DOWN, no bound query
+		// fails. The screenshot for the README.
+		wait.until((d) -> text("#health").equals("health DOWN") && text("#ds-dataSource .state").equals("stale"));
+		assertThat(text("#lane-bound .queries-failed")).isEqualTo("0");
 		saveScreenshot();
-
-		// Once it expires the pool keeps its connections, health turns DOWN, no query fails.
-		wait.until((d) -> text("#health").equals("health DOWN"));
-		wait.until((d) -> text("#ds-dataSource .state").equals("stale"));
-		assertThat(text("#queries-failed")).isEqualTo("0");
+		// And it heals by itself.
+		wait.until((d) -> text("#health").equals("health UP") && text("#ds-dataSource .state").equals("valid"));
+		assertThat(text("#lane-bound .queries-failed")).isEqualTo("0");
 		assertThat(this.workload.failures()).isZero();
 
 		String page = this.driver.findElement(By.tagName("body")).getText() + this.driver.getPageSource();

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.refreshingdatasource.credentials.DbCredential;
+import io.github.refreshingdatasource.sample.issuer.Audience;
 import io.github.refreshingdatasource.sample.issuer.CredentialPublisher;
 
 /**
@@ -16,7 +17,7 @@ final class RecordedSecrets implements CredentialPublisher {
 	private final List<DbCredential> issued = new CopyOnWriteArrayList<>();
 
 	@Override
-	public void publish(DbCredential credential) {
+	public void publish(Audience audience, DbCredential credential) {
 		this.issued.add(credential);
 	}
 

@@ -13,15 +13,19 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import io.github.refreshingdatasource.credentials.CredentialCache;
 import io.github.refreshingdatasource.credentials.CredentialCacheRegistry;
 import io.github.refreshingdatasource.credentials.CredentialSnapshot;
 import io.github.refreshingdatasource.credentials.DbCredential;
 import io.github.refreshingdatasource.sample.dashboard.RefreshTimeline;
 import io.github.refreshingdatasource.sample.database.DatabaseAdministrator;
+import io.github.refreshingdatasource.sample.issuer.Audience;
 import io.github.refreshingdatasource.sample.issuer.DemoCredentialIssuer;
 import io.github.refreshingdatasource.sample.issuer.IssuerStatus;
+import io.github.refreshingdatasource.sample.workload.StartupCredential;
 import io.github.refreshingdatasource.sample.workload.Workload;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -43,11 +48,14 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The whole sample on its embedded scram-only PostgreSQL, with credentials lasting
- * seconds: the starter follows every rotation, and the demo buttons' endpoints do what they
- * say, while the workload never fails a query and no secret shows anywhere.
+ * seconds: the starter follows every rotation while the plain lane beside it fails once its
+ * startup password has expired, and the demo buttons' endpoints show what they say, while
+ * the bound lane never fails a query and no secret shows anywhere.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { SampleApplicationTests.LIFETIME,
-		"demo.issuer.grace=1s", "demo.issuer.outage=6s", "demo.workload.pause=20ms",
+		"demo.issuer.grace=1s", "demo.issuer.outage-after-expiry=2s", "demo.issuer.revoke-delay=1s",
+		"demo.workload.pause=20ms", "refreshing.datasource.refresh.before-expiry=1500ms",
+		"refreshing.datasource.health.warn-before-expiry=1s",
 		"refreshing.datasource.refresh.retry.max-attempts=2",
 		"refreshing.datasource.refresh.retry.initial-interval=100ms",
 		"refreshing.datasource.refresh.retry.max-interval=500ms" })
@@ -62,7 +70,19 @@ class SampleApplicationTests {
 	private DemoCredentialIssuer issuer;
 
 	@Autowired
+	@Qualifier("boundWorkload")
 	private Workload workload;
+
+	@Autowired
+	@Qualifier("plainWorkload")
+	private Workload plainWorkload;
+
+	@Autowired
+	@Qualifier("plainDataSource")
+	private DataSource plainDataSource;
+
+	@Autowired
+	private StartupCredential startupCredential;
 
 	@Autowired
 	private CredentialCacheRegistry registry;
@@ -91,14 +111,15 @@ class SampleApplicationTests {
 		await("steady state").atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> {
 			IssuerStatus status = this.issuer.status();
 			CredentialSnapshot snapshot = cache().snapshot();
-			return status.brokenUntil() == null && snapshot.valid() && snapshot.lastFailure() == null
-					&& status.fingerprint() != null && status.fingerprint().equals(snapshot.fingerprint());
+			return status.brokenUntil() == null && status.replacementAt() == null && snapshot.valid()
+					&& snapshot.lastFailure() == null && status.fingerprint() != null
+					&& status.fingerprint().equals(snapshot.fingerprint());
 		});
 	}
 
 	@AfterEach
 	void noFailedQueryAndNoSecretAnywhere(CapturedOutput output) {
-		assertThat(this.workload.failures()).as("failed workload queries").isZero();
+		assertThat(this.workload.failures()).as("failed queries of the bound lane").isZero();
 		List<String> published = new ArrayList<>();
 		published.add(output.getAll());
 		for (String path : List.of("/", "/dashboard.js", "/demo/status", "/demo/issuer", "/actuator/health",
@@ -128,11 +149,47 @@ class SampleApplicationTests {
 			return !roles.isEmpty() && roles.stream().allMatch((role) -> role.equals(current));
 		});
 		JsonNode status = this.client.get("/demo/status").json();
-		assertThat(status.at("/workload/failure").asLong()).isZero();
-		assertThat(status.at("/workload/success").asLong()).isPositive();
+		assertThat(status.at("/lanes/bound/failure").asLong()).isZero();
+		assertThat(status.at("/lanes/bound/success").asLong()).isPositive();
+		assertThat(status.at("/lanes/reporting/success").asLong()).isPositive();
 		assertThat(status.at("/datasources/dataSource/provider").asString()).isEqualTo("file");
+		assertThat(status.at("/datasources/reportingDataSource/provider").asString()).isEqualTo("command");
+		assertThat(status.at("/datasources/reportingDataSource/username").asString()).startsWith("demo_reporting_");
+		assertThat(status.at("/datasources").has("plainDataSource")).isFalse();
 		assertThat(this.client.get("/actuator/prometheus").body())
-			.contains("demo_workload_queries_total{outcome=\"failure\"} 0.0");
+			.contains("demo_workload_queries_total{lane=\"bound\",outcome=\"failure\"} 0.0");
+	}
+
+	@Test
+	void plainLaneFailsOnceItsStartupPasswordExpiredWhileTheBoundLaneHasNoFailedQuery() throws SQLException {
+		// The plain pool logs in with what it read at startup; wait until that has expired.
+		Instant startupExpiry = this.startupCredential.expiresAt();
+		await("startup credential expired and rotated").atMost(TIMEOUT)
+			.until(() -> Instant.now().isAfter(startupExpiry)
+					&& !this.startupCredential.fingerprint().equals(this.issuer.status().fingerprint()));
+		long boundBefore = this.workload.successes();
+		long plainFailuresBefore = this.plainWorkload.failures();
+		// Both pools need new logins now, as their max-lifetime (30 s for the plain one) would make them.
+		for (DataSource pool : List.of(this.dataSource, this.plainDataSource)) {
+			// A pool starts at its first successful borrow: on a slow machine the plain pool may
+			// never have started before its password expired (it fails already).
+			HikariPoolMXBean bean = pool.unwrap(HikariDataSource.class).getHikariPoolMXBean();
+			if (bean != null) {
+				bean.softEvictConnections();
+			}
+		}
+		await("plain lane fails").atMost(TIMEOUT).until(() -> this.plainWorkload.failures() > plainFailuresBefore);
+		await("bound lane goes on").atMost(TIMEOUT).until(() -> this.workload.successes() > boundBefore + 50);
+		assertThat(this.workload.failures()).isZero();
+		JsonNode lanes = this.client.get("/demo/status").json().get("lanes");
+		assertThat(lanes.at("/plain/failure").asLong()).isPositive();
+		assertThat(lanes.at("/plain/bound").asBoolean()).isFalse();
+		assertThat(lanes.at("/plain/startupCredential/fingerprint").asString())
+			.isEqualTo(this.startupCredential.fingerprint());
+		assertThat(lanes.at("/bound/failure").asLong()).isZero();
+		assertThat(lanes.at("/bound/bound").asBoolean()).isTrue();
+		assertThat(this.client.get("/actuator/prometheus").body())
+			.containsPattern("demo_workload_queries_total\\{lane=\"plain\",outcome=\"failure\"\\} [1-9]");
 	}
 
 	@Test
@@ -149,24 +206,41 @@ class SampleApplicationTests {
 	}
 
 	@Test
-	void revokedCredentialIsRefusedAndThePoolRecovers() throws Exception {
-		DbCredential revoked = this.secrets.latest();
+	void revokeShowsARejectedLoginThenTheRecovery() throws Exception {
+		String revoked = cache().snapshot().fingerprint();
+		DbCredential revokedCredential = this.secrets.all()
+			.stream()
+			.filter((credential) -> credential.fingerprint().equals(revoked))
+			.findFirst()
+			.orElseThrow();
 		long successesBefore = this.workload.successes();
+		Instant pressed = Instant.now();
 		JsonNode status = this.client.post("/demo/issuer/revoke").json();
 		assertThat(status.get("revoked").asLong()).isPositive();
-		String fresh = status.get("fingerprint").asString();
-		assertThat(fresh).isNotEqualTo(revoked.fingerprint());
-		assertThatExceptionOfType(SQLException.class).isThrownBy(() -> login(revoked))
+		assertThat(status.get("replacementAt").isNull()).isFalse();
+		// The replacement comes later: for now the file still holds the revoked credential.
+		assertThat(status.get("fingerprint").asString()).isEqualTo(revoked);
+		assertThatExceptionOfType(SQLException.class).isThrownBy(() -> login(revokedCredential))
 			.satisfies((ex) -> assertThat(ex.getSQLState()).isEqualTo("28P01"));
-		// The new one, or a later scheduled one: never the revoked one again.
-		await("new credential served").atMost(TIMEOUT).until(() -> {
-			String served = cache().snapshot().fingerprint();
-			return !revoked.fingerprint().equals(served) && this.issuer.status().fingerprint().equals(served);
-		});
-		// Sessions opened with the revoked credential stay open; new logins must use the new one.
-		this.dataSource.unwrap(HikariDataSource.class).getHikariPoolMXBean().softEvictConnections();
+		// The pool logs in again at once (the demo retires its connections) and is rejected...
+		RefreshTimeline.Event rejection = await("login rejected").atMost(TIMEOUT)
+			.until(() -> firstEventAfter(pressed, "dataSource", "rejected"), (event) -> event != null);
+		assertThat(rejection.fingerprint()).isEqualTo(revoked);
+		// ...until the replacement arrives, which the starter serves and the pool logs in with.
+		RefreshTimeline.Event recovery = await("new credential served").atMost(TIMEOUT)
+			.until(() -> this.timeline.events()
+				.stream()
+				.filter((event) -> event.at().isAfter(pressed) && event.dataSource().equals("dataSource")
+						&& event.rotated())
+				.findFirst()
+				.orElse(null), (event) -> event != null);
+		assertThat(recovery.at()).isAfter(rejection.at());
+		assertThat(recovery.fingerprint()).isNotEqualTo(revoked);
 		await("workload continues").atMost(TIMEOUT).until(() -> this.workload.successes() > successesBefore + 50);
-		assertThat(this.workload.failures()).isZero();
+		await("pool logged in with a fresh credential").atMost(TIMEOUT)
+			.until(() -> !revoked.equals(cache().snapshot().fingerprint()) && cache().snapshot().valid());
+		JsonNode refreshes = this.client.get("/demo/status?since=" + pressed).json().get("refreshes");
+		assertThat(refreshes.valueStream().map((event) -> event.get("outcome").asString())).contains("rejected");
 	}
 
 	@Test
@@ -192,8 +266,8 @@ class SampleApplicationTests {
 		assertThat(this.client.get("/actuator/health").status()).isEqualTo(200);
 		long successesDuringOutage = this.workload.successes();
 
-		// The outage (6 s) outlasts the credential (4 s): it expires, the pool keeps its
-		// connections (stale), health turns DOWN, and still no query fails.
+		// The outage outlasts the credential (2 s beyond its expiry): it expires, the pool
+		// keeps its connections (stale), health turns DOWN, and still no query fails.
 		await("expired").atMost(TIMEOUT)
 			.until(() -> this.client.get("/demo/status").json().at("/datasources/dataSource/state").asString(),
 					"stale"::equals);
@@ -237,6 +311,15 @@ class SampleApplicationTests {
 		return this.registry.get("dataSource");
 	}
 
+	private RefreshTimeline.@Nullable Event firstEventAfter(Instant start, String dataSource, String outcome) {
+		return this.timeline.events()
+			.stream()
+			.filter((event) -> event.at().isAfter(start) && event.dataSource().equals(dataSource)
+					&& event.outcome().equals(outcome))
+			.findFirst()
+			.orElse(null);
+	}
+
 	private long rotationsSince(Instant start) {
 		return this.timeline.events()
 			.stream()
@@ -264,7 +347,7 @@ class SampleApplicationTests {
 		try (Connection connection = this.administrator.connect();
 				PreparedStatement statement = connection.prepareStatement(
 						"SELECT usename FROM pg_stat_activity WHERE usename = ANY (?) AND application_name = ?")) {
-			statement.setArray(1, connection.createArrayOf("text", DemoCredentialIssuer.LOGIN_ROLES.toArray()));
+			statement.setArray(1, connection.createArrayOf("text", Audience.APP.loginRoles().toArray()));
 			statement.setString(2, "PostgreSQL JDBC Driver");
 			try (ResultSet result = statement.executeQuery()) {
 				while (result.next()) {

@@ -1,7 +1,9 @@
 package io.github.refreshingdatasource.autoconfigure.provider;
 
+import io.github.refreshingdatasource.autoconfigure.OnRotation;
 import io.github.refreshingdatasource.autoconfigure.ProviderType;
 import io.github.refreshingdatasource.credentials.CredentialProvider;
+import io.github.refreshingdatasource.credentials.RefreshSettings;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,6 +41,38 @@ public interface CredentialProviderFactory<S> {
 	 * when the settings cannot work
 	 */
 	CredentialProvider create(ProviderContext context, S settings);
+
+	/**
+	 * Whether the password this provider hands out is a bearer token, which anyone who sees
+	 * it can use until it expires: such DataSources are held to the TLS rule.
+	 * @param settings the provider's settings for the DataSource
+	 * @return by default what the {@link #type()} says
+	 */
+	default boolean bearerToken(S settings) {
+		return type().bearerToken();
+	}
+
+	/**
+	 * The refresh settings of one DataSource's cache: the configured ones, unless this kind
+	 * of source needs its own (a secret without expiry, read on an interval sized for a
+	 * billed API).
+	 * @param configured the checked {@code refresh.*} settings
+	 * @param settings the DataSource's settings of this provider
+	 * @return the settings the cache uses
+	 */
+	default RefreshSettings refreshSettings(RefreshSettings configured, S settings) {
+		return configured;
+	}
+
+	/**
+	 * What happens to pooled connections when a new credential arrives, unless
+	 * {@code on-rotation} is set.
+	 * @return {@link OnRotation#KEEP} unless the provider's credentials stop working for
+	 * open sessions too
+	 */
+	default OnRotation defaultOnRotation() {
+		return OnRotation.KEEP;
+	}
 
 	/**
 	 * Where the provider gets credentials (a file, a program without its arguments, a bean

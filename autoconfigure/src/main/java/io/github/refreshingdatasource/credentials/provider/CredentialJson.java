@@ -60,18 +60,33 @@ public final class CredentialJson {
 	}
 
 	/**
+	 * Read a credential without an expiry from a JSON object, such as a secret of a secrets
+	 * manager, whose password is valid until someone rotates it.
+	 * @param json the JSON text
+	 * @param secretField the field holding the password (required, a non-empty string)
+	 * @param usernameField the field holding the username (optional)
+	 * @return the credential, without expiry
+	 * @throws IOException when the text is not a JSON object, the secret field is missing or
+	 * empty, or a field has the wrong type; the message names the field but holds no value
+	 */
+	public static DbCredential parse(String json, String secretField, String usernameField) throws IOException {
+		return parse(json, secretField, usernameField, null);
+	}
+
+	/**
 	 * Read a credential from a JSON object.
 	 * @param json the JSON text
 	 * @param secretField the field holding the password or token (required, a non-empty
 	 * string)
 	 * @param usernameField the field holding the username (optional)
-	 * @param expiresAtField the field holding the expiry (optional)
+	 * @param expiresAtField the field holding the expiry (optional), or {@code null} when the
+	 * source states none
 	 * @return the credential
 	 * @throws IOException when the text is not a JSON object, the secret field is missing or
 	 * empty, or a field has the wrong type; the message names the field but holds no value
 	 */
-	public static DbCredential parse(String json, String secretField, String usernameField, String expiresAtField)
-			throws IOException {
+	public static DbCredential parse(String json, String secretField, String usernameField,
+			@Nullable String expiresAtField) throws IOException {
 		JsonNode root = readTree(json);
 		if (!root.isObject()) {
 			throw new IOException("JSON is not an object");
@@ -113,8 +128,8 @@ public final class CredentialJson {
 		return node.stringValue();
 	}
 
-	private static @Nullable Instant expiresAt(JsonNode root, String field) throws IOException {
-		JsonNode node = root.get(field);
+	private static @Nullable Instant expiresAt(JsonNode root, @Nullable String field) throws IOException {
+		JsonNode node = (field != null) ? root.get(field) : null;
 		if (node == null || node.isNull()) {
 			return null;
 		}

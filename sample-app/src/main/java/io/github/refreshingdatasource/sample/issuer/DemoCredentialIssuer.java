@@ -4,8 +4,12 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -21,27 +25,21 @@ import org.springframework.core.io.ClassPathResource;
 
 /**
  * Plays the cloud identity service (or Vault's database secrets engine): every
- * {@code lifetime} it makes a fresh random password, sets it on a login role with
- * {@code VALID UNTIL} (so the database really refuses it once expired), and publishes it as
- * the JSON file a Vault Agent template or a Kubernetes secret mount would write. The starter
- * reads that file with its {@code file} provider, exactly as it would in production.
+ * {@code lifetime} it makes a fresh random password for each {@link Audience}, sets it on a
+ * login role with {@code VALID UNTIL} (so the database really refuses it once expired), and
+ * hands it to the {@link CredentialPublisher}s, which write the files the starter reads,
+ * exactly as it would in production.
  * <p>
- * Two login roles take turns, so issuing a credential never touches the one the starter is
- * still using: that one stays valid until it expires, {@code grace} after its successor was
- * due.
+ * Two login roles per audience take turns, so issuing a credential never touches the one
+ * the starter is still using: that one stays valid until it expires, {@code grace} after
+ * its successor was due.
  * <p>
- * The issuer keeps only the fingerprint of what it issued; the secret goes to the database
- * (as a SCRAM verifier) and to the {@link CredentialPublisher}s.
+ * The issuer keeps only fingerprints of what it issued; the secret goes to the database (as
+ * a SCRAM verifier) and to the publishers.
  */
 public final class DemoCredentialIssuer implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(DemoCredentialIssuer.class);
-
-	/** The role the schema grants its privileges to; the login roles are its members. */
-	public static final String GROUP_ROLE = "demo_app";
-
-	/** The login roles the issuer alternates between. */
-	public static final List<String> LOGIN_ROLES = List.of("demo_app_blue", "demo_app_green");
 
 	private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(5);
 
@@ -51,23 +49,19 @@ public final class DemoCredentialIssuer implements AutoCloseable {
 
 	private final List<CredentialPublisher> publishers;
 
-	private final Duration lifetime;
-
-	private final Duration grace;
-
-	private final Duration outage;
+	private final DemoIssuerProperties properties;
 
 	private final Clock clock;
 
 	private final ScheduledExecutorService scheduler;
 
+	private final Map<Audience, Issued> current = new EnumMap<>(Audience.class);
+
 	private @Nullable ScheduledFuture<?> next;
 
 	private @Nullable Instant nextRotationAt;
 
-	private int activeRole = -1;
-
-	private @Nullable Issued current;
+	private @Nullable Instant replacementAt;
 
 	private @Nullable Instant brokenUntil;
 
@@ -75,18 +69,22 @@ public final class DemoCredentialIssuer implements AutoCloseable {
 
 	private long revoked;
 
-	DemoCredentialIssuer(DatabaseAdministrator administrator, List<CredentialPublisher> publishers, Duration lifetime,
-			Duration grace, Duration outage, Clock clock) {
+	DemoCredentialIssuer(DatabaseAdministrator administrator, List<CredentialPublisher> publishers,
+			DemoIssuerProperties properties, Clock clock) {
+		Duration lifetime = properties.getLifetime();
+		Duration grace = properties.getGrace();
 		if (lifetime.compareTo(Duration.ofSeconds(1)) < 0 || grace.isNegative() || grace.compareTo(lifetime) >= 0) {
 			// A grace as long as the lifetime would let a role's new password overwrite one still in use.
 			throw new IllegalArgumentException("demo.issuer.lifetime must be at least 1s and demo.issuer.grace "
 					+ "between 0 and the lifetime (lifetime " + lifetime + ", grace " + grace + ")");
 		}
+		if (properties.getRevokeDelay().isNegative() || properties.getOutageAfterExpiry().isNegative()) {
+			throw new IllegalArgumentException("demo.issuer.revoke-delay and demo.issuer.outage-after-expiry must "
+					+ "not be negative");
+		}
 		this.administrator = administrator;
 		this.publishers = List.copyOf(publishers);
-		this.lifetime = lifetime;
-		this.grace = grace;
-		this.outage = outage;
+		this.properties = properties;
 		this.clock = clock;
 		this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
 			Thread thread = new Thread(runnable, "demo-credential-issuer");
@@ -96,19 +94,24 @@ public final class DemoCredentialIssuer implements AutoCloseable {
 	}
 
 	/**
-	 * Create the roles and the schema if needed and issue the first credential, so that the
-	 * file exists before the DataSource is bound.
+	 * Create the roles and the schema if needed and issue the first credentials, so that the
+	 * files exist before the DataSources are bound.
 	 */
 	synchronized void start() {
-		this.administrator.prepare(GROUP_ROLE, LOGIN_ROLES, new ClassPathResource("schema.sql"));
+		Map<String, List<String>> roles = new LinkedHashMap<>();
+		for (Audience audience : Audience.values()) {
+			roles.put(audience.groupRole(), audience.loginRoles());
+		}
+		this.administrator.prepare(roles, new ClassPathResource("schema.sql"));
 		issue("first");
-		logger.info("Demo issuer: publishing credentials to " + this.publishers + ", a new one every " + this.lifetime
-				+ ", each valid for " + this.lifetime.plus(this.grace));
+		logger.info("Demo issuer: publishing credentials to " + this.publishers + ", new ones every "
+				+ this.properties.getLifetime() + ", each valid for "
+				+ this.properties.getLifetime().plus(this.properties.getGrace()));
 	}
 
 	/**
-	 * Issue a new credential now, ahead of schedule; the current one stays valid until it
-	 * expires.
+	 * Issue new credentials now, ahead of schedule; the current ones stay valid until they
+	 * expire.
 	 * @return the status afterwards
 	 * @throws IllegalStateException while the token source is broken
 	 */
@@ -119,40 +122,56 @@ public final class DemoCredentialIssuer implements AutoCloseable {
 	}
 
 	/**
-	 * Revoke the current credential (the database refuses it from now on, as after a
-	 * revoked token or lease) and publish a new one. Sessions already open stay open: the
-	 * database checks passwords only at login.
+	 * Revoke the current credentials (the database refuses them from now on, as after a
+	 * revoked token or lease) and publish their replacements only after the revoke delay, as
+	 * an agent renders the next secret a little later: meanwhile logins with what was
+	 * published are rejected. Sessions already open stay open: the database checks
+	 * passwords only at login.
 	 * @return the status afterwards
-	 * @throws IllegalStateException while the token source is broken
+	 * @throws IllegalStateException while the token source is broken or a replacement is
+	 * still due
 	 */
 	public synchronized IssuerStatus revoke() {
 		requireWorking("revoke");
-		Issued revoking = this.current;
-		if (revoking != null) {
+		for (Issued revoking : this.current.values()) {
 			this.administrator.revokePassword(revoking.role);
 			this.revoked++;
 			logger.info("Demo issuer: revoked credential " + revoking.fingerprint + " of " + revoking.role);
 		}
-		issue("after revocation");
+		this.publishers.forEach(CredentialPublisher::revoked);
+		Duration delay = this.properties.getRevokeDelay();
+		this.replacementAt = this.clock.instant().plus(delay);
+		schedule(this::replaceRevoked, delay, this.replacementAt);
+		logger.info("Demo issuer: replacements due at " + this.replacementAt);
 		return status();
 	}
 
 	/**
-	 * Break the token source for the configured outage: no credential is issued and the
-	 * file holds an error, so the starter's refreshes fail; then it heals by itself.
+	 * Break the token source until {@code outage-after-expiry} after the last credential it
+	 * issued has expired: no credential is issued and the files hold an error, so the
+	 * starter's refreshes fail, the credentials expire while the pools still hold
+	 * connections, and then it heals by itself.
 	 * @return the status afterwards
 	 */
 	public synchronized IssuerStatus breakSource() {
-		Instant until = this.clock.instant().plus(this.outage);
+		Instant now = this.clock.instant();
+		Instant lastExpiry = this.current.values()
+			.stream()
+			.map(Issued::expiresAt)
+			.max(Instant::compareTo)
+			.filter(now::isBefore)
+			.orElse(now);
+		Instant until = lastExpiry.plus(this.properties.getOutageAfterExpiry());
 		this.brokenUntil = until;
+		this.replacementAt = null;
 		this.publishers.forEach(CredentialPublisher::unavailable);
-		schedule(this::healNow, this.outage, null);
+		schedule(this::healNow, Duration.between(now, until), null);
 		logger.info("Demo issuer: token source broken until " + until);
 		return status();
 	}
 
 	/**
-	 * End an outage now and issue a new credential.
+	 * End an outage now and issue new credentials.
 	 * @return the status afterwards
 	 */
 	public synchronized IssuerStatus heal() {
@@ -169,11 +188,15 @@ public final class DemoCredentialIssuer implements AutoCloseable {
 	 * @return the status
 	 */
 	public synchronized IssuerStatus status() {
-		Issued issued = this.current;
-		return new IssuerStatus((issued != null) ? issued.role : null, (issued != null) ? issued.fingerprint : null,
-				(issued != null) ? issued.issuedAt : null, (issued != null) ? issued.expiresAt : null,
-				(this.brokenUntil != null) ? null : this.nextRotationAt, this.brokenUntil, this.issued, this.revoked,
-				this.outage.toSeconds());
+		Issued app = this.current.get(Audience.APP);
+		List<IssuerStatus.Credential> credentials = new ArrayList<>();
+		this.current.forEach((audience, issued) -> credentials.add(new IssuerStatus.Credential(audience, issued.role,
+				issued.fingerprint, issued.issuedAt, issued.expiresAt)));
+		return new IssuerStatus((app != null) ? app.role : null, (app != null) ? app.fingerprint : null,
+				(app != null) ? app.issuedAt : null, (app != null) ? app.expiresAt : null, credentials,
+				(this.brokenUntil != null || this.replacementAt != null) ? null : this.nextRotationAt,
+				this.replacementAt, this.brokenUntil, this.issued, this.revoked,
+				this.properties.getRevokeDelay().toSeconds(), this.properties.getOutageAfterExpiry().toSeconds());
 	}
 
 	private void requireWorking(String action) {
@@ -181,38 +204,52 @@ public final class DemoCredentialIssuer implements AutoCloseable {
 			throw new IllegalStateException(
 					"Cannot " + action + ": the token source is broken until " + this.brokenUntil);
 		}
+		if (this.replacementAt != null && action.equals("revoke")) {
+			throw new IllegalStateException(
+					"Cannot revoke: the revoked credentials' replacements are due at " + this.replacementAt);
+		}
 	}
 
 	private void issue(String reason) {
-		int role = (this.activeRole + 1) % LOGIN_ROLES.size();
-		String username = LOGIN_ROLES.get(role);
-		String password = newSecret();
 		Instant now = this.clock.instant();
-		Instant expiresAt = now.plus(this.lifetime).plus(this.grace);
-		// The database first: a published credential must already work.
-		this.administrator.setPassword(username, password, expiresAt);
-		DbCredential credential = DbCredential.of(username, password, expiresAt);
-		this.publishers.forEach((publisher) -> publisher.publish(credential));
-		String fingerprint = credential.fingerprint();
-		this.activeRole = role;
-		this.current = new Issued(username, fingerprint, now, expiresAt);
-		this.issued++;
-		schedule(this::scheduledRotation, this.lifetime, now.plus(this.lifetime));
-		logger.info("Demo issuer: issued credential " + fingerprint + " for " + username + " (" + reason
-				+ "), valid until " + expiresAt);
+		Instant expiresAt = now.plus(this.properties.getLifetime()).plus(this.properties.getGrace());
+		for (Audience audience : Audience.values()) {
+			Issued previous = this.current.get(audience);
+			int role = (previous != null) ? (audience.loginRoles().indexOf(previous.role) + 1) % 2 : 0;
+			String username = audience.loginRoles().get(role);
+			String password = newSecret();
+			// The database first: a published credential must already work.
+			this.administrator.setPassword(username, password, expiresAt);
+			DbCredential credential = DbCredential.of(username, password, expiresAt);
+			this.publishers.forEach((publisher) -> publisher.publish(audience, credential));
+			this.current.put(audience, new Issued(username, credential.fingerprint(), now, expiresAt));
+			this.issued++;
+			logger.info("Demo issuer: issued credential " + credential.fingerprint() + " for " + username + " ("
+					+ reason + "), valid until " + expiresAt);
+		}
+		this.replacementAt = null;
+		schedule(this::scheduledRotation, this.properties.getLifetime(), now.plus(this.properties.getLifetime()));
 	}
 
 	private synchronized void scheduledRotation() {
+		issueOrRetry("scheduled", this::scheduledRotation);
+	}
+
+	private synchronized void replaceRevoked() {
+		issueOrRetry("after revocation", this::replaceRevoked);
+	}
+
+	private void issueOrRetry(String reason, Runnable retry) {
 		if (this.brokenUntil != null) {
 			return;
 		}
 		try {
-			issue("scheduled");
+			issue(reason);
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Demo issuer: could not issue a credential, trying again in " + RETRY_AFTER_FAILURE + ": "
+			logger.warn("Demo issuer: could not issue credentials, trying again in " + RETRY_AFTER_FAILURE + ": "
 					+ ex.getMessage());
-			schedule(this::scheduledRotation, RETRY_AFTER_FAILURE, this.clock.instant().plus(RETRY_AFTER_FAILURE));
+			schedule(retry, RETRY_AFTER_FAILURE, this.clock.instant().plus(RETRY_AFTER_FAILURE));
 		}
 	}
 

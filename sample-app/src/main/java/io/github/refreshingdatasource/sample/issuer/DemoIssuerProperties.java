@@ -20,7 +20,7 @@ class DemoIssuerProperties {
 	private boolean enabled = true;
 
 	/**
-	 * How often a fresh credential is issued.
+	 * How often fresh credentials are issued.
 	 */
 	private Duration lifetime = Duration.ofSeconds(60);
 
@@ -31,16 +31,31 @@ class DemoIssuerProperties {
 	private Duration grace = Duration.ofSeconds(10);
 
 	/**
-	 * How long "break the token source" lasts: no credential is issued and the credential
-	 * file holds an error instead.
+	 * How long after "revoke" the replacements are published; meanwhile logins with what
+	 * was published are rejected.
 	 */
-	private Duration outage = Duration.ofSeconds(60);
+	private Duration revokeDelay = Duration.ofSeconds(3);
 
 	/**
-	 * The credential file the issuer writes and the starter's file provider reads. A fresh
-	 * temporary directory, removed on exit, when not set.
+	 * How long "break the token source" lasts beyond the expiry of the credentials issued
+	 * last, so that they are seen expired (the pools keep their connections, health is
+	 * DOWN) before the source heals. Meanwhile no credential is issued and the files hold an
+	 * error.
+	 */
+	private Duration outageAfterExpiry = Duration.ofSeconds(15);
+
+	/**
+	 * The credential file the issuer writes for the application and the starter's file
+	 * provider reads. A fresh temporary directory, removed when the application stops, when
+	 * not set.
 	 */
 	private @Nullable Path credentialFile;
+
+	/**
+	 * The file holding what a CLI would print for the reporting DataSource, which the
+	 * starter's command provider runs 'cat' on. Next to credential-file when not set.
+	 */
+	private @Nullable Path reportingCredentialFile;
 
 	boolean isEnabled() {
 		return this.enabled;
@@ -66,12 +81,20 @@ class DemoIssuerProperties {
 		this.grace = grace;
 	}
 
-	Duration getOutage() {
-		return this.outage;
+	Duration getRevokeDelay() {
+		return this.revokeDelay;
 	}
 
-	void setOutage(Duration outage) {
-		this.outage = outage;
+	void setRevokeDelay(Duration revokeDelay) {
+		this.revokeDelay = revokeDelay;
+	}
+
+	Duration getOutageAfterExpiry() {
+		return this.outageAfterExpiry;
+	}
+
+	void setOutageAfterExpiry(Duration outageAfterExpiry) {
+		this.outageAfterExpiry = outageAfterExpiry;
 	}
 
 	@Nullable Path getCredentialFile() {
@@ -80,6 +103,14 @@ class DemoIssuerProperties {
 
 	void setCredentialFile(@Nullable Path credentialFile) {
 		this.credentialFile = credentialFile;
+	}
+
+	@Nullable Path getReportingCredentialFile() {
+		return this.reportingCredentialFile;
+	}
+
+	void setReportingCredentialFile(@Nullable Path reportingCredentialFile) {
+		this.reportingCredentialFile = reportingCredentialFile;
 	}
 
 }

@@ -14,10 +14,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
@@ -27,14 +30,16 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * A few threads of reads and money transfers against the demo schema, each on a connection
- * borrowed from the pool for that one query, so that the pool keeps logging in with whatever
- * credential is current. Every query is counted in {@code demo.workload.queries} with
- * {@code outcome=success} or {@code outcome=failure}; the failures should stay at zero.
+ * One lane of the demo: a few threads of reads and money transfers (or reads only) against
+ * the demo schema on one DataSource, each on a connection borrowed from the pool for that
+ * one query, so that the pool keeps logging in with whatever credential it has. Every query
+ * is counted in {@code demo.workload.queries} with the {@code lane} and
+ * {@code outcome=success} or {@code outcome=failure}. The first failure of a run and the
+ * recovery are logged, not every failed query.
  */
 public final class Workload implements SmartLifecycle {
 
-	/** Name of the counter of queries, tagged {@code outcome}. */
+	/** Name of the counter of queries, tagged {@code lane} and {@code outcome}. */
 	public static final String METRIC = "demo.workload.queries";
 
 	private static final Log logger = LogFactory.getLog(Workload.class);
@@ -44,7 +49,13 @@ public final class Workload implements SmartLifecycle {
 	/** Samples kept for the dashboard's chart: two minutes, one a second. */
 	private static final int HISTORY = 121;
 
+	private final String lane;
+
+	private final String dataSourceName;
+
 	private final DataSource dataSource;
+
+	private final boolean readOnly;
 
 	private final int threads;
 
@@ -58,21 +69,45 @@ public final class Workload implements SmartLifecycle {
 
 	private final Deque<Sample> history = new ArrayDeque<>();
 
+	private final AtomicBoolean failing = new AtomicBoolean();
+
 	private volatile @Nullable ScheduledExecutorService executor;
 
-	Workload(DataSource dataSource, MeterRegistry registry, int threads, Duration pause, Clock clock) {
+	Workload(String lane, String dataSourceName, DataSource dataSource, boolean readOnly, MeterRegistry registry,
+			int threads, Duration pause, Clock clock) {
+		this.lane = lane;
+		this.dataSourceName = dataSourceName;
 		this.dataSource = dataSource;
+		this.readOnly = readOnly;
 		this.clock = clock;
 		this.threads = threads;
 		this.pause = pause;
 		this.successes = Counter.builder(METRIC)
+			.tag("lane", lane)
 			.tag("outcome", "success")
 			.description("Queries of the demo workload")
 			.register(registry);
 		this.failures = Counter.builder(METRIC)
+			.tag("lane", lane)
 			.tag("outcome", "failure")
 			.description("Queries of the demo workload")
 			.register(registry);
+	}
+
+	/**
+	 * The lane's name: {@code bound}, {@code plain} or {@code reporting}.
+	 * @return the name
+	 */
+	public String lane() {
+		return this.lane;
+	}
+
+	/**
+	 * The bean name of the DataSource the lane queries.
+	 * @return the name
+	 */
+	public String dataSourceName() {
+		return this.dataSourceName;
 	}
 
 	/**
@@ -107,11 +142,29 @@ public final class Workload implements SmartLifecycle {
 		this.history.addLast(new Sample(this.clock.instant(), successes(), failures()));
 	}
 
+	/**
+	 * Retire the pool's connections (idle ones now, busy ones when returned), so that it
+	 * logs in again for the next queries, as its {@code maxLifetime} or a failover would.
+	 */
+	void recycleConnections() {
+		try {
+			if (this.dataSource.isWrapperFor(HikariDataSource.class)) {
+				HikariPoolMXBean pool = this.dataSource.unwrap(HikariDataSource.class).getHikariPoolMXBean();
+				if (pool != null) {
+					pool.softEvictConnections();
+				}
+			}
+		}
+		catch (SQLException ex) {
+			logger.debug("Demo workload " + this.lane + ": cannot reach the pool of " + this.dataSourceName, ex);
+		}
+	}
+
 	@Override
 	public void start() {
 		AtomicInteger number = new AtomicInteger();
 		ScheduledExecutorService executor = Executors.newScheduledThreadPool(this.threads + 1, (runnable) -> {
-			Thread thread = new Thread(runnable, "demo-workload-" + number.incrementAndGet());
+			Thread thread = new Thread(runnable, "demo-workload-" + this.lane + "-" + number.incrementAndGet());
 			thread.setDaemon(true);
 			return thread;
 		});
@@ -120,7 +173,8 @@ public final class Workload implements SmartLifecycle {
 		}
 		executor.scheduleAtFixedRate(this::sample, 0, 1, TimeUnit.SECONDS);
 		this.executor = executor;
-		logger.info("Demo workload: " + this.threads + " threads, one query each every " + this.pause);
+		logger.info("Demo workload " + this.lane + " on " + this.dataSourceName + ": " + this.threads
+				+ " thread(s), one " + (this.readOnly ? "read" : "read or transfer") + " each every " + this.pause);
 	}
 
 	@Override
@@ -148,13 +202,16 @@ public final class Workload implements SmartLifecycle {
 			return;
 		}
 		try {
-			if (ThreadLocalRandom.current().nextBoolean()) {
+			if (!this.readOnly && ThreadLocalRandom.current().nextBoolean()) {
 				transfer();
 			}
 			else {
 				checkTotal();
 			}
 			this.successes.increment();
+			if (this.failing.compareAndSet(true, false)) {
+				logger.info("Demo workload " + this.lane + " on " + this.dataSourceName + ": queries succeed again");
+			}
 		}
 		catch (SQLException | RuntimeException ex) {
 			if (this.executor == null) {
@@ -162,7 +219,10 @@ public final class Workload implements SmartLifecycle {
 				return;
 			}
 			this.failures.increment();
-			logger.warn("Demo workload: query failed: " + ex);
+			if (this.failing.compareAndSet(false, true)) {
+				logger.warn("Demo workload " + this.lane + " on " + this.dataSourceName
+						+ ": queries fail (logged once until they succeed again): " + ex);
+			}
 		}
 	}
 

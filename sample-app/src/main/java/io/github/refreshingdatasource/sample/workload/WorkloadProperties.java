@@ -16,7 +16,8 @@ class WorkloadProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Number of threads, each running one query (a read or a transfer) at a time.
+	 * Number of threads of the bound and of the plain lane, each running one query (a read
+	 * or a transfer) at a time.
 	 */
 	private int threads = 3;
 
@@ -24,6 +25,11 @@ class WorkloadProperties {
 	 * Pause of each thread between two queries.
 	 */
 	private Duration pause = Duration.ofMillis(100);
+
+	/**
+	 * Pause between two reads of the reporting lane's one thread.
+	 */
+	private Duration reportingPause = Duration.ofMillis(500);
 
 	boolean isEnabled() {
 		return this.enabled;
@@ -47,6 +53,14 @@ class WorkloadProperties {
 
 	void setPause(Duration pause) {
 		this.pause = pause;
+	}
+
+	Duration getReportingPause() {
+		return this.reportingPause;
+	}
+
+	void setReportingPause(Duration reportingPause) {
+		this.reportingPause = reportingPause;
 	}
 
 }

@@ -25,6 +25,11 @@ final class CommandProviderFactory implements CredentialProviderFactory<CommandP
 	}
 
 	@Override
+	public boolean bearerToken(CommandProviderSettings settings) {
+		return settings.isBearerToken();
+	}
+
+	@Override
 	public CredentialProvider create(ProviderContext context, CommandProviderSettings settings) {
 		List<String> command = settings.getCommand();
 		if (command.isEmpty() || command.get(0).isBlank()) {

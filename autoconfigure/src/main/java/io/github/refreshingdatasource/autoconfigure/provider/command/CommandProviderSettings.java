@@ -38,6 +38,22 @@ public class CommandProviderSettings {
 	 */
 	private String expiresAtField = "expires_at";
 
+	/**
+	 * Whether the program prints a bearer token (az account get-access-token, aws rds
+	 * generate-db-auth-token, gcloud sql generate-login-token), which anyone who sees it can
+	 * replay: the connection must then use TLS that verifies the server, as for the token
+	 * providers.
+	 */
+	private boolean bearerToken;
+
+	public boolean isBearerToken() {
+		return this.bearerToken;
+	}
+
+	public void setBearerToken(boolean bearerToken) {
+		this.bearerToken = bearerToken;
+	}
+
 	public List<String> getCommand() {
 		return this.command;
 	}

@@ -57,7 +57,8 @@ final class OAuth2ProviderFactory implements CredentialProviderFactory<OAuth2Pro
 		}
 		// Keyed without the fetch timeout: two timeouts must not fork one refresh token chain.
 		Duration timeout = context.fetchTimeout();
-		return this.sources.computeIfAbsent(key, (unused) -> source(key, timeout)).newProvider();
+		Duration defaultLifetime = context.properties().getRefresh().getDefaultLifetime();
+		return this.sources.computeIfAbsent(key, (unused) -> source(key, timeout, defaultLifetime)).newProvider();
 	}
 
 	@Override
@@ -67,13 +68,13 @@ final class OAuth2ProviderFactory implements CredentialProviderFactory<OAuth2Pro
 				+ ".";
 	}
 
-	private static OAuth2TokenSource source(SourceKey key, Duration timeout) {
+	private static OAuth2TokenSource source(SourceKey key, Duration timeout, Duration defaultLifetime) {
 		RefreshTokenStore store = null;
 		if (key.client.grantType() == GrantType.REFRESH_TOKEN) {
 			store = (key.storeFile != null) ? new FileRefreshTokenStore(key.storeFile, key.refreshToken)
 					: RefreshTokenStore.inMemory(key.refreshToken);
 		}
-		return new OAuth2TokenSource(key.client, store, timeout);
+		return new OAuth2TokenSource(key.client, store, timeout, defaultLifetime);
 	}
 
 	private static SourceKey sourceKey(ProviderContext context, OAuth2ProviderSettings settings) {

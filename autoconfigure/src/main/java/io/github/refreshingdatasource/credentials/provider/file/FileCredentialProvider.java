@@ -1,8 +1,9 @@
 package io.github.refreshingdatasource.credentials.provider.file;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.MalformedInputException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -89,18 +90,33 @@ public final class FileCredentialProvider implements CredentialProvider {
 		}
 	}
 
+	/** The largest credential file read: a password, token or JSON document is far smaller. */
+	static final int MAX_SIZE = 64 * 1024;
+
 	private String read() throws IOException {
+		byte[] bytes = readBounded();
+		if (bytes.length > MAX_SIZE) {
+			// Named by its property, never quoted: it may be a secret written to the wrong path.
+			throw new IOException("Credential file " + this.path + " (refreshing.datasource.provider.file.path) "
+					+ "is larger than " + MAX_SIZE + " bytes; it is not read");
+		}
 		try {
-			return Files.readString(this.path, StandardCharsets.UTF_8);
+			return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+		}
+		catch (java.nio.charset.CharacterCodingException ex) {
+			throw new IOException("Credential file " + this.path + " is not UTF-8 text");
+		}
+	}
+
+	private byte[] readBounded() throws IOException {
+		try (InputStream in = Files.newInputStream(this.path)) {
+			return in.readNBytes(MAX_SIZE + 1);
 		}
 		catch (NoSuchFileException ex) {
 			throw new IOException("Credential file " + this.path + " does not exist", ex);
 		}
 		catch (AccessDeniedException ex) {
 			throw new IOException("Credential file " + this.path + " is not readable by this process", ex);
-		}
-		catch (MalformedInputException ex) {
-			throw new IOException("Credential file " + this.path + " is not UTF-8 text", ex);
 		}
 		catch (IOException ex) {
 			throw new IOException("Cannot read credential file " + this.path, ex);

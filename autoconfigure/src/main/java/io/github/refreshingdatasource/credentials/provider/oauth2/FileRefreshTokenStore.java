@@ -1,8 +1,11 @@
 package io.github.refreshingdatasource.credentials.provider.oauth2;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystems;
@@ -16,10 +19,15 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -32,9 +40,18 @@ import tools.jackson.databind.json.JsonMapper;
  * replaced.
  * <p>
  * Each token is written to a temporary file in the same directory, forced to disk and
- * renamed over the old file, so a crash leaves either the old or the new token, never half
- * of one. The file is readable and writable by its owner only (on file systems with POSIX
- * permissions).
+ * renamed over the old file, and the directory is forced to disk after the rename, so a
+ * crash leaves either the old or the new token, never half of one, and never loses a
+ * rename the endpoint's answer depended on. The file is readable and writable by its owner
+ * only (on file systems with POSIX permissions).
+ * <p>
+ * Several processes (replicas on one shared volume) may use one file: {@link #lock}
+ * takes an exclusive {@link FileLock} on the sidecar file {@code <file>.lock} (and, for
+ * token sources of one JVM, which a file lock does not tell apart, a semaphore per file),
+ * and the token source re-reads the file under that lock before each redemption, so the
+ * processes continue one chain instead of forking it. File locks are advisory and work on
+ * local file systems and NFSv4; the sidecar file is never deleted, so that every process
+ * locks the same file.
  * <p>
  * The file also records the SHA-256 of the configured token the chain started from. When
  * the configured token changes (someone re-authorized and configured the new one), the
@@ -50,7 +67,18 @@ public final class FileRefreshTokenStore implements RefreshTokenStore {
 
 	private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
+	/** The largest file read: a refresh token is a few kilobytes at most. */
+	static final int MAX_SIZE = 64 * 1024;
+
+	/** How often a lock held by another process is tried again: a file lock cannot be awaited with a bound. */
+	private static final long LOCK_POLL_MILLIS = 20;
+
+	/** Per lock file, for the token sources of this JVM. */
+	private static final Map<Path, Semaphore> LOCAL_LOCKS = new ConcurrentHashMap<>();
+
 	private final Path file;
+
+	private final Path lockFile;
 
 	private final @Nullable String configured;
 
@@ -63,7 +91,8 @@ public final class FileRefreshTokenStore implements RefreshTokenStore {
 	 * newer one of the same chain
 	 */
 	public FileRefreshTokenStore(Path file, @Nullable String configured) {
-		this.file = file.toAbsolutePath();
+		this.file = file.toAbsolutePath().normalize();
+		this.lockFile = this.file.resolveSibling(this.file.getFileName() + ".lock");
 		this.configured = (configured != null && !configured.isEmpty()) ? configured : null;
 		this.configuredHash = (this.configured != null) ? sha256(this.configured) : null;
 	}
@@ -108,9 +137,67 @@ public final class FileRefreshTokenStore implements RefreshTokenStore {
 			catch (AtomicMoveNotSupportedException ex) {
 				Files.move(temporary, this.file, StandardCopyOption.REPLACE_EXISTING);
 			}
+			forceDirectory(directory);
 		}
 		finally {
 			Files.deleteIfExists(temporary);
+		}
+	}
+
+	@Override
+	public Lock lock(Duration timeout) throws IOException, InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		Semaphore local = LOCAL_LOCKS.computeIfAbsent(this.lockFile, (path) -> new Semaphore(1));
+		if (!local.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+			throw lockTimeout(timeout);
+		}
+		FileChannel channel = null;
+		try {
+			channel = FileChannel.open(this.lockFile,
+					Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), ownerOnly());
+			FileLock fileLock = tryLock(channel);
+			while (fileLock == null) {
+				if (System.nanoTime() - deadline > 0) {
+					throw lockTimeout(timeout);
+				}
+				Thread.sleep(LOCK_POLL_MILLIS);
+				fileLock = tryLock(channel);
+			}
+			return new HeldLock(fileLock, channel, local);
+		}
+		catch (IOException | InterruptedException | RuntimeException ex) {
+			if (channel != null) {
+				channel.close();
+			}
+			local.release();
+			throw ex;
+		}
+	}
+
+	private static @Nullable FileLock tryLock(FileChannel channel) throws IOException {
+		try {
+			return channel.tryLock();
+		}
+		catch (OverlappingFileLockException ex) {
+			// Held through another channel of this JVM, which the semaphore should prevent.
+			return null;
+		}
+	}
+
+	private IOException lockTimeout(Duration timeout) {
+		return new IOException("Refresh token file " + this.file + " stayed locked by another redemption of the chain "
+				+ "(this or another process, lock file " + this.lockFile + ") for " + timeout);
+	}
+
+	/**
+	 * Force the rename to disk: without it, a crash may bring back the old, spent token.
+	 */
+	private static void forceDirectory(Path directory) {
+		try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+			channel.force(true);
+		}
+		catch (IOException ex) {
+			// Not every platform opens a directory (Windows does not); its renames are durable anyway.
 		}
 	}
 
@@ -125,11 +212,14 @@ public final class FileRefreshTokenStore implements RefreshTokenStore {
 
 	private @Nullable Stored read() throws IOException {
 		byte[] bytes;
-		try {
-			bytes = Files.readAllBytes(this.file);
+		try (InputStream in = Files.newInputStream(this.file)) {
+			bytes = in.readNBytes(MAX_SIZE + 1);
 		}
 		catch (NoSuchFileException ex) {
 			return null;
+		}
+		if (bytes.length > MAX_SIZE) {
+			throw new IOException("Refresh token file " + this.file + " is larger than " + MAX_SIZE + " bytes");
 		}
 		JsonNode root;
 		try {
@@ -171,6 +261,46 @@ public final class FileRefreshTokenStore implements RefreshTokenStore {
 	@Override
 	public String toString() {
 		return "file " + this.file;
+	}
+
+	/** A held lock: the file lock, its channel and this JVM's semaphore, released once. */
+	private static final class HeldLock implements Lock {
+
+		private final FileLock fileLock;
+
+		private final FileChannel channel;
+
+		private final Semaphore local;
+
+		private final AtomicBoolean released = new AtomicBoolean();
+
+		HeldLock(FileLock fileLock, FileChannel channel, Semaphore local) {
+			this.fileLock = fileLock;
+			this.channel = channel;
+			this.local = local;
+		}
+
+		@Override
+		public void close() {
+			if (!this.released.compareAndSet(false, true)) {
+				return;
+			}
+			try {
+				try {
+					this.fileLock.release();
+				}
+				finally {
+					this.channel.close();
+				}
+			}
+			catch (IOException ex) {
+				// Closing the channel releases the lock in any case.
+			}
+			finally {
+				this.local.release();
+			}
+		}
+
 	}
 
 	private record Stored(String token, @Nullable String seed) {

@@ -1,43 +1,27 @@
 package io.github.refreshingdatasource.credentials.provider.oauth2;
 
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.net.ConnectException;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Collectors;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.util.Assert;
 
 /**
  * Obtains access tokens from one OAuth2 token endpoint for one {@link OAuth2Client}, and
- * keeps the newest refresh token of a rotating chain.
+ * keeps the newest refresh token of a rotating chain. It coordinates three parts: the
+ * {@link TokenEndpoint} (the HTTP exchange, bounded in size and time), the
+ * {@link TokenResponseParser} and the {@link RefreshTokenChain}.
  * <p>
  * One source may serve several DataSources: a token obtained for one of them within the
  * first quarter of its lifetime is handed to another that asks, so the endpoint sees one
@@ -45,70 +29,81 @@ import org.springframework.util.Assert;
  * DataSource that asks again (its token is near expiry, or the database rejected it) always
  * gets a new token.
  * <p>
- * Exchanges run to completion even when the caller gives up waiting: the response may carry
- * the only valid refresh token of the chain, so it is stored whenever it arrives, and the
- * next caller uses that exchange's answer rather than starting another.
+ * At most one exchange runs at a time. One whose caller gave up waiting goes on until its
+ * own timeout (the response may carry the only valid refresh token of the chain), and the
+ * next caller waits for its answer rather than starting another; at the timeout, or when
+ * the last DataSource using the source closes, the exchange is ended and its connection
+ * closed. A new refresh token is kept before anything else in the answer is judged.
  * <p>
  * An OAuth2 error answer ({@code invalid_grant}, {@code invalid_client}, ...) is thrown as
  * an {@link OAuth2ErrorException}, which is not retried; a refused refresh token is not sent
  * again, until a different one appears in the {@link RefreshTokenStore}. Every other failure
- * (5xx, timeouts, malformed answers, an answer without {@code expires_in}) is an
- * {@link IOException}, retried by the cache. Messages hold no token or secret; the
- * server's {@code error_description} is quoted with any secret it echoes removed.
+ * (5xx, timeouts, oversized or malformed answers) is an {@link IOException}, retried by the
+ * cache. Messages hold no token or secret.
  */
-public final class OAuth2TokenSource {
+public final class OAuth2TokenSource implements AutoCloseable {
 
-	private static final Log logger = LogFactory.getLog(OAuth2TokenSource.class);
-
-	private static final JsonMapper MAPPER = JsonMapper.shared();
-
-	static final int MAX_DESCRIPTION = 200;
+	/** The expiry assumed for sharing a token whose lifetime the endpoint does not state. */
+	static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(15);
 
 	private final OAuth2Client client;
 
-	private final @Nullable RefreshTokenStore store;
+	private final @Nullable RefreshTokenChain chain;
 
-	private final Duration timeout;
+	private final TokenEndpoint endpoint;
 
-	private final HttpClient http;
+	private final TokenResponseParser parser;
+
+	private final Duration defaultLifetime;
 
 	private final Clock clock;
 
 	private final ReentrantLock lock = new ReentrantLock();
 
+	private final AtomicInteger users = new AtomicInteger();
+
 	private @Nullable CompletableFuture<AccessToken> exchange;
 
-	/** The newest refresh token known, which the store may have failed to persist. */
-	private volatile @Nullable String refreshToken;
-
-	/** The refresh token the endpoint refused last, and its answer. */
-	private volatile @Nullable Refused refused;
+	/**
+	 * Create a source that assumes a lifetime of 15 minutes for tokens without a stated
+	 * one.
+	 * @param client what to ask for, and as whom
+	 * @param store where the refresh token chain is kept; required for
+	 * {@link GrantType#REFRESH_TOKEN}
+	 * @param timeout how long one exchange with the endpoint may take, body included
+	 */
+	public OAuth2TokenSource(OAuth2Client client, @Nullable RefreshTokenStore store, Duration timeout) {
+		this(client, store, timeout, DEFAULT_LIFETIME, Clock.systemUTC());
+	}
 
 	/**
 	 * Create a source.
 	 * @param client what to ask for, and as whom
 	 * @param store where the refresh token chain is kept; required for
 	 * {@link GrantType#REFRESH_TOKEN}
-	 * @param timeout how long to wait for the endpoint to connect and answer
+	 * @param timeout how long one exchange with the endpoint may take, body included
+	 * @param defaultLifetime the lifetime assumed for a token whose expiry is neither in
+	 * {@code expires_in} nor in its own {@code exp} claim ({@code refresh.default-lifetime})
 	 */
-	public OAuth2TokenSource(OAuth2Client client, @Nullable RefreshTokenStore store, Duration timeout) {
-		this(client, store, timeout, Clock.systemUTC());
+	public OAuth2TokenSource(OAuth2Client client, @Nullable RefreshTokenStore store, Duration timeout,
+			Duration defaultLifetime) {
+		this(client, store, timeout, defaultLifetime, Clock.systemUTC());
 	}
 
-	OAuth2TokenSource(OAuth2Client client, @Nullable RefreshTokenStore store, Duration timeout, Clock clock) {
+	OAuth2TokenSource(OAuth2Client client, @Nullable RefreshTokenStore store, Duration timeout,
+			Duration defaultLifetime, Clock clock) {
 		Assert.notNull(client, "client must not be null");
 		Assert.isTrue(client.grantType() != GrantType.REFRESH_TOKEN || store != null,
 				"the refresh_token grant needs a refresh token store");
 		Assert.isTrue(!timeout.isNegative() && !timeout.isZero(), "timeout must be positive");
+		Assert.isTrue(!defaultLifetime.isNegative() && !defaultLifetime.isZero(), "defaultLifetime must be positive");
 		this.client = client;
-		this.store = store;
-		this.timeout = timeout;
+		this.chain = (client.grantType() == GrantType.REFRESH_TOKEN) ? new RefreshTokenChain(client, store, timeout)
+				: null;
+		this.endpoint = new TokenEndpoint(client, timeout);
+		this.parser = new TokenResponseParser(client);
+		this.defaultLifetime = defaultLifetime;
 		this.clock = clock;
-		this.http = HttpClient.newBuilder()
-			.connectTimeout(timeout)
-			.followRedirects(HttpClient.Redirect.NEVER)
-			.version(HttpClient.Version.HTTP_1_1)
-			.build();
 	}
 
 	public OAuth2Client getClient() {
@@ -116,11 +111,28 @@ public final class OAuth2TokenSource {
 	}
 
 	/**
-	 * A provider for one DataSource.
+	 * A provider for one DataSource; when the caches of all providers are closed, the
+	 * exchange in flight is ended.
 	 * @return a new provider backed by this source
 	 */
 	public OAuth2CredentialProvider newProvider() {
+		this.users.incrementAndGet();
 		return new OAuth2CredentialProvider(this);
+	}
+
+	void released() {
+		if (this.users.decrementAndGet() <= 0) {
+			close();
+		}
+	}
+
+	/**
+	 * End the exchange in flight, closing its connection. The source stays usable: a
+	 * DataSource re-created later starts a new exchange.
+	 */
+	@Override
+	public void close() {
+		this.endpoint.cancelAll();
 	}
 
 	/**
@@ -159,7 +171,7 @@ public final class OAuth2TokenSource {
 		return token;
 	}
 
-	private AccessToken await(CompletableFuture<AccessToken> exchange) throws Exception {
+	private static AccessToken await(CompletableFuture<AccessToken> exchange) throws Exception {
 		try {
 			return exchange.get();
 		}
@@ -167,17 +179,6 @@ public final class OAuth2TokenSource {
 			Throwable cause = ex.getCause();
 			if (cause instanceof CompletionException && cause.getCause() != null) {
 				cause = cause.getCause();
-			}
-			if (cause instanceof TimeoutException) {
-				throw new IOException("Token endpoint " + this.client.tokenUri() + " did not answer within "
-						+ this.timeout.multipliedBy(2));
-			}
-			if (cause instanceof HttpTimeoutException) {
-				throw new IOException(
-						"Token endpoint " + this.client.tokenUri() + " did not answer within " + this.timeout);
-			}
-			if (cause instanceof ConnectException) {
-				throw new IOException("Cannot connect to token endpoint " + this.client.tokenUri(), cause);
 			}
 			if (cause instanceof Exception exception) {
 				throw exception;
@@ -187,233 +188,96 @@ public final class OAuth2TokenSource {
 	}
 
 	private CompletableFuture<AccessToken> start() throws Exception {
-		Map<String, String> form = new LinkedHashMap<>();
-		form.put("grant_type", this.client.grantType().parameterValue());
-		String refreshToken = null;
-		if (this.client.grantType() == GrantType.REFRESH_TOKEN) {
-			refreshToken = refreshTokenToUse();
-			form.put("refresh_token", refreshToken);
-		}
-		if (!this.client.scope().isEmpty()) {
-			form.put("scope", String.join(" ", this.client.scope()));
-		}
-		HttpRequest.Builder request = HttpRequest.newBuilder(this.client.tokenUri())
-			.timeout(this.timeout)
-			.header("Accept", "application/json")
-			.header("Content-Type", "application/x-www-form-urlencoded");
-		switch (this.client.clientAuthentication()) {
-			case CLIENT_SECRET_BASIC -> request.header("Authorization", "Basic " + Base64.getEncoder()
-				.encodeToString((encode(this.client.clientId()) + ":" + encode(this.client.clientSecret()))
-					.getBytes(StandardCharsets.UTF_8)));
-			case CLIENT_SECRET_POST -> {
-				form.put("client_id", this.client.clientId());
-				form.put("client_secret", this.client.clientSecret());
-			}
-			case NONE -> form.put("client_id", this.client.clientId());
-		}
-		this.client.parameters().forEach(form::putIfAbsent);
-		String body = form.entrySet()
-			.stream()
-			.map((entry) -> encode(entry.getKey()) + "=" + encode(entry.getValue()))
-			.collect(Collectors.joining("&"));
+		RefreshTokenChain chain = this.chain;
+		RefreshTokenChain.Redemption redemption = (chain != null) ? chain.begin() : null;
 		Instant sentAt = this.clock.instant();
-		String sentRefreshToken = refreshToken;
-		CompletableFuture<AccessToken> handled = this.http
-			.sendAsync(request.POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-					HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
-			.thenApply((response) -> {
+		CompletableFuture<TokenEndpoint.Answer> answer;
+		try {
+			answer = this.endpoint.send((redemption != null) ? redemption.token() : null);
+		}
+		catch (RuntimeException ex) {
+			if (redemption != null) {
+				redemption.close();
+			}
+			throw ex;
+		}
+		return answer.handle((received, failure) -> {
+			if (chain != null && redemption != null) {
 				try {
-					return accept(response.statusCode(), response.body(), sentRefreshToken, sentAt);
+					if (received != null) {
+						// First, whatever else the answer lacks: the token sent may already be dead.
+						chain.keep(redemption, this.parser.refreshToken(received));
+					}
 				}
-				catch (IOException | OAuth2ErrorException ex) {
-					throw new CompletionException(ex);
+				finally {
+					redemption.close();
 				}
-			});
-		// The request timeout covers the headers only; a body that never ends must not hold
-		// every later caller. The exchange itself goes on, so a late refresh token is kept.
-		return handled.copy().orTimeout(this.timeout.multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
-	}
-
-	private String refreshTokenToUse() throws IOException, OAuth2ErrorException {
-		Refused refused = this.refused;
-		String candidate = this.refreshToken;
-		if (candidate == null || (refused != null && refused.token.equals(candidate))) {
-			candidate = this.store.load();
-		}
-		if (candidate == null) {
-			throw new OAuth2ErrorException("No refresh token for token endpoint " + this.client.tokenUri() + " (store: "
-					+ this.store + "): authorize once and configure the refresh token you obtained.", "no_refresh_token",
-					0);
-		}
-		if (refused != null && refused.token.equals(candidate)) {
-			throw new OAuth2ErrorException(refused.error.getMessage() + " (The refused refresh token is not sent again.)",
-					refused.error.getError(), refused.error.getStatus());
-		}
-		this.refreshToken = candidate;
-		return candidate;
-	}
-
-	private AccessToken accept(int status, @Nullable String body, @Nullable String sentRefreshToken, Instant sentAt)
-			throws IOException, OAuth2ErrorException {
-		if (status >= 200 && status < 300) {
-			return success(status, body, sentRefreshToken, sentAt);
-		}
-		JsonNode error = parseQuietly(body);
-		String code = (error != null) ? text(error, "error") : null;
-		if (code != null && (status == 400 || status == 401 || status == 403)) {
-			String description = sanitize((error != null) ? text(error, "error_description") : null, sentRefreshToken);
-			OAuth2ErrorException refusal = refusal(status, code, description, sentRefreshToken);
-			if (refusal.isInvalidGrant() && sentRefreshToken != null) {
-				this.refused = new Refused(sentRefreshToken, refusal);
 			}
-			throw refusal;
-		}
-		throw new IOException("Token endpoint " + this.client.tokenUri() + " answered HTTP " + status
-				+ ((code != null) ? " (" + sanitize(code, sentRefreshToken) + ")" : ""));
-	}
-
-	private OAuth2ErrorException refusal(int status, String code, @Nullable String description,
-			@Nullable String sentRefreshToken) {
-		String detail = code + ((description != null) ? ": " + description : "");
-		if (OAuth2ErrorException.INVALID_GRANT.equals(code) && sentRefreshToken != null) {
-			return new OAuth2ErrorException("Token endpoint " + this.client.tokenUri() + " refused the refresh token ("
-					+ detail + "): it was revoked, already used, or has expired. Re-authorize to obtain a new refresh "
-					+ "token and configure it (refresh token store: " + this.store + ").", code, status);
-		}
-		return new OAuth2ErrorException("Token endpoint " + this.client.tokenUri() + " refused the request for client '"
-				+ this.client.clientId() + "' (HTTP " + status + ", " + detail + "); check the client id, secret, "
-				+ "authentication method (" + this.client.clientAuthentication() + "), grant type and scope.", code,
-				status);
-	}
-
-	private AccessToken success(int status, @Nullable String body, @Nullable String sentRefreshToken, Instant sentAt)
-			throws IOException {
-		JsonNode root = parseQuietly(body);
-		if (root == null || !root.isObject()) {
-			throw new IOException(
-					"Token endpoint " + this.client.tokenUri() + " answered HTTP " + status + " without a JSON object");
-		}
-		String accessToken = text(root, "access_token");
-		if (accessToken == null || accessToken.isEmpty()) {
-			throw new IOException("Token endpoint " + this.client.tokenUri() + " answered without 'access_token'");
-		}
-		Duration expiresIn = expiresIn(root.get("expires_in"));
-		String newRefreshToken = text(root, "refresh_token");
-		if (this.client.grantType() == GrantType.REFRESH_TOKEN && newRefreshToken != null && !newRefreshToken.isEmpty()
-				&& !newRefreshToken.equals(sentRefreshToken)) {
-			keep(newRefreshToken);
-		}
-		// Counted from before the request was sent, so the token never outlives what is believed.
-		return new AccessToken(accessToken, sentAt, sentAt.plus(expiresIn));
-	}
-
-	private void keep(String newRefreshToken) {
-		this.refreshToken = newRefreshToken;
-		try {
-			this.store.save(newRefreshToken);
-			logger.debug("Token endpoint " + this.client.tokenUri() + " rotated the refresh token; kept in "
-					+ this.store);
-		}
-		catch (IOException | RuntimeException ex) {
-			logger.error("Token endpoint " + this.client.tokenUri() + " rotated the refresh token, but it could not be "
-					+ "stored in " + this.store + " (" + ex.getClass().getSimpleName() + "); it is kept in memory, and "
-					+ "after a restart the chain must be re-authorized");
-		}
-	}
-
-	private Duration expiresIn(@Nullable JsonNode node) throws IOException {
-		BigDecimal seconds = null;
-		if (node != null && node.isNumber()) {
-			seconds = node.decimalValue();
-		}
-		else if (node != null && node.isString() && node.stringValue().strip().matches("[0-9]+(\\.[0-9]+)?")) {
-			seconds = new BigDecimal(node.stringValue().strip());
-		}
-		if (seconds == null || seconds.signum() <= 0) {
-			throw new IOException("Token endpoint " + this.client.tokenUri()
-					+ " answered without a positive 'expires_in'; the token's lifetime is unknown");
-		}
-		return Duration.ofMillis(seconds.movePointRight(3).longValue());
-	}
-
-	private static @Nullable JsonNode parseQuietly(@Nullable String body) {
-		if (body == null || body.isBlank()) {
-			return null;
-		}
-		try {
-			return MAPPER.readTree(body);
-		}
-		catch (JacksonException ex) {
-			return null;
-		}
-	}
-
-	private static @Nullable String text(JsonNode root, String field) {
-		JsonNode node = root.get(field);
-		return (node != null && node.isString()) ? node.stringValue() : null;
-	}
-
-	/**
-	 * Make a server's text safe for a message: no secret it may echo, no control
-	 * characters, bounded length.
-	 */
-	private @Nullable String sanitize(@Nullable String text, @Nullable String sentRefreshToken) {
-		if (text == null || text.isBlank()) {
-			return null;
-		}
-		String clean = text;
-		for (String secret : new String[] { this.client.clientSecret(), sentRefreshToken, this.refreshToken }) {
-			if (secret != null && !secret.isEmpty()) {
-				clean = clean.replace(secret, "[redacted]");
+			if (failure != null) {
+				throw (failure instanceof CompletionException completion) ? completion
+						: new CompletionException(failure);
 			}
-		}
-		clean = clean.replaceAll("\\p{Cntrl}", " ").strip();
-		return (clean.length() > MAX_DESCRIPTION) ? clean.substring(0, MAX_DESCRIPTION) + "..." : clean;
+			try {
+				return accept(received, sentAt, chain, redemption);
+			}
+			catch (IOException | OAuth2ErrorException ex) {
+				throw new CompletionException(ex);
+			}
+		});
 	}
 
-	private static String encode(@Nullable String value) {
-		return URLEncoder.encode((value != null) ? value : "", StandardCharsets.UTF_8);
+	private AccessToken accept(TokenEndpoint.Answer answer, Instant sentAt, @Nullable RefreshTokenChain chain,
+			RefreshTokenChain.@Nullable Redemption redemption) throws IOException, OAuth2ErrorException {
+		try {
+			TokenResponseParser.Parsed parsed = (redemption != null)
+					? this.parser.accessToken(answer, sentAt, chain, this.client.clientSecret(), redemption.token(),
+							redemption.successor())
+					: this.parser.accessToken(answer, sentAt, null, this.client.clientSecret());
+			// Counted from before the request was sent, so the token never outlives what is believed.
+			Instant shareUntil = sentAt.plus(Duration
+				.between(sentAt, (parsed.expiresAt() != null) ? parsed.expiresAt() : sentAt.plus(this.defaultLifetime))
+				.dividedBy(4));
+			return new AccessToken(parsed.value(), parsed.expiresAt(), shareUntil);
+		}
+		catch (OAuth2ErrorException ex) {
+			if (chain != null && redemption != null) {
+				chain.refused(redemption, ex);
+			}
+			throw ex;
+		}
 	}
 
 	@Override
 	public String toString() {
-		return "OAuth2TokenSource[" + this.client + ", refreshTokenStore=" + this.store + "]";
+		return "OAuth2TokenSource[" + this.client + ", refreshTokenStore="
+				+ ((this.chain != null) ? this.chain.store() : null) + "]";
 	}
 
-	/** An access token and when it was obtained; never printed. */
+	/** An access token and until when it is shared; never printed. */
 	static final class AccessToken {
 
 		final String value;
 
-		final Instant obtainedAt;
+		/** When it expires, or {@code null} when unknown (the cache fetches again after its default lifetime). */
+		final @Nullable Instant expiresAt;
 
-		final Instant expiresAt;
+		final Instant shareUntil;
 
 		final Set<Object> servedTo = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
 
-		AccessToken(String value, Instant obtainedAt, Instant expiresAt) {
+		AccessToken(String value, @Nullable Instant expiresAt, Instant shareUntil) {
 			this.value = value;
-			this.obtainedAt = obtainedAt;
 			this.expiresAt = expiresAt;
+			this.shareUntil = shareUntil;
 		}
 
 		boolean shareableWith(Object requester, Instant now) {
-			Duration lifetime = Duration.between(this.obtainedAt, this.expiresAt);
-			return !this.servedTo.contains(requester) && now.isBefore(this.obtainedAt.plus(lifetime.dividedBy(4)));
+			return !this.servedTo.contains(requester) && now.isBefore(this.shareUntil);
 		}
 
 		@Override
 		public String toString() {
 			return "AccessToken[expiresAt=" + this.expiresAt + "]";
-		}
-
-	}
-
-	private record Refused(String token, OAuth2ErrorException error) {
-
-		@Override
-		public String toString() {
-			return "Refused[" + this.error.getError() + "]";
 		}
 
 	}

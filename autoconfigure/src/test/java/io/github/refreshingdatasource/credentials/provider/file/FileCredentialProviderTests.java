@@ -24,6 +24,20 @@ class FileCredentialProviderTests {
 	Path directory;
 
 	@Test
+	void aFileLargerThan64KiBIsRefusedNamingItsPropertyNotItsContent() throws Exception {
+		Path file = this.directory.resolve("huge");
+		String secret = "s3cret-" + "x".repeat(70 * 1024);
+		Files.writeString(file, secret);
+		assertThatIOException()
+			.isThrownBy(() -> new FileCredentialProvider(file).fetch())
+			.withMessage("Credential file " + file + " (refreshing.datasource.provider.file.path) is larger than 65536 "
+					+ "bytes; it is not read")
+			.withNoCause();
+		Files.writeString(file, "x".repeat(64 * 1024));
+		assertThat(new FileCredentialProvider(file).fetch().secret()).hasSize(64 * 1024);
+	}
+
+	@Test
 	void readsPlainTextAsPasswordStrippingTheNewline() throws Exception {
 		Path file = write("password", "  s3cr3t\n");
 		DbCredential credential = new FileCredentialProvider(file).fetch();

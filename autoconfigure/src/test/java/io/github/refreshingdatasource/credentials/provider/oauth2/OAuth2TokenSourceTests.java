@@ -159,13 +159,89 @@ class OAuth2TokenSourceTests {
 		answer(200, "{\"access_token\":\"access-1\", \"expires_in\": ");
 		assertThatExceptionOfType(IOException.class).isThrownBy(provider::fetch)
 			.withMessage("Token endpoint " + tokenUri() + " answered HTTP 200 without a JSON object");
-		answer(200, "{\"access_token\":\"access-1\",\"token_type\":\"Bearer\"}");
+		answer(200, "{\"access_token\":\"access-1\",\"token_type\":\"Bearer\",\"expires_in\":\"soon\"}");
 		assertThatExceptionOfType(IOException.class).isThrownBy(provider::fetch)
 			.withMessageContaining("without a positive 'expires_in'")
 			.withMessageNotContaining("access-1");
 		answer(429, "{\"error\":\"slow_down\"}");
 		assertThatExceptionOfType(IOException.class).isThrownBy(provider::fetch)
 			.withMessage("Token endpoint " + tokenUri() + " answered HTTP 429 (slow_down)");
+	}
+
+	@Test
+	void aRotatedRefreshTokenIsKeptEvenWhenTheRestOfTheAnswerIsRejected() throws Exception {
+		RefreshTokenStore store = RefreshTokenStore.inMemory(REFRESH_TOKEN);
+		OAuth2TokenSource source = new OAuth2TokenSource(
+				client(ClientAuthentication.CLIENT_SECRET_BASIC, GrantType.REFRESH_TOKEN), store, Duration.ofSeconds(5));
+		answer(200, "{\"refresh_token\":\"rt-1\",\"expires_in\":-1}");
+		answer(200, "{\"access_token\":\"access-2\",\"expires_in\":300,\"refresh_token\":\"rt-2\"}");
+		OAuth2CredentialProvider provider = source.newProvider();
+		assertThatExceptionOfType(IOException.class).isThrownBy(provider::fetch)
+			.withMessageContaining("answered without 'access_token'");
+		assertThat(store.load()).isEqualTo("rt-1");
+		assertThat(provider.fetch().secret()).isEqualTo("access-2");
+		assertThat(this.requests).extracting((request) -> request.form.get("refresh_token"))
+			.containsExactly(REFRESH_TOKEN, "rt-1");
+	}
+
+	@Test
+	void withoutExpiresInTheRotatedRefreshTokenIsKeptAndTheExpiryIsUnknown(CapturedOutput output) throws Exception {
+		RefreshTokenStore store = RefreshTokenStore.inMemory(REFRESH_TOKEN);
+		OAuth2TokenSource source = new OAuth2TokenSource(
+				client(ClientAuthentication.CLIENT_SECRET_BASIC, GrantType.REFRESH_TOKEN), store, Duration.ofSeconds(5));
+		// RFC 6749 section 5.1 only recommends expires_in.
+		answer(200, "{\"access_token\":\"access-1\",\"refresh_token\":\"rt-1\"}");
+		answer(200, "{\"access_token\":\"access-2\",\"refresh_token\":\"rt-2\"}");
+		OAuth2CredentialProvider provider = source.newProvider();
+		DbCredential first = provider.fetch();
+		assertThat(first.secret()).isEqualTo("access-1");
+		// The cache fetches a credential without a stated expiry again after refresh.default-lifetime.
+		assertThat(first.expiresAt()).isNull();
+		assertThat(provider.fetch().secret()).isEqualTo("access-2");
+		assertThat(this.requests).extracting((request) -> request.form.get("refresh_token"))
+			.containsExactly(REFRESH_TOKEN, "rt-1");
+		assertThat(store.load()).isEqualTo("rt-2");
+		assertThat(output.getAll().split("answers without 'expires_in'", -1)).as("one WARN").hasSize(2);
+		assertThat(output.getAll()).contains("refreshing.datasource.refresh.default-lifetime");
+	}
+
+	@Test
+	void withoutExpiresInAJwtAccessTokenExpiresAtItsOwnExp(CapturedOutput output) throws Exception {
+		java.time.Instant exp = java.time.Instant.now().plusSeconds(600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+		String payload = Base64.getUrlEncoder()
+			.withoutPadding()
+			.encodeToString(("{\"sub\":\"db\",\"exp\":" + exp.getEpochSecond() + "}").getBytes(StandardCharsets.UTF_8));
+		String jwt = "eyJhbGciOiJSUzI1NiJ9." + payload + ".c2lnbmF0dXJl";
+		answer(200, "{\"access_token\":\"" + jwt + "\",\"token_type\":\"Bearer\"}");
+		DbCredential credential = clientCredentials(ClientAuthentication.CLIENT_SECRET_BASIC).newProvider().fetch();
+		assertThat(credential.expiresAt()).isEqualTo(exp);
+		assertThat(output.getAll()).contains("taken from the access token's own 'exp' claim").doesNotContain(payload);
+	}
+
+	@Test
+	void aHugeExpiresInIsClampedInsteadOfWrapping() throws Exception {
+		OAuth2CredentialProvider provider = clientCredentials(ClientAuthentication.CLIENT_SECRET_BASIC).newProvider();
+		// 18446744073709552 s is 2^64 ms: the product overflows a long to 0.38 s.
+		answer(200, token("access-1", 18446744073709552L));
+		answer(200, "{\"access_token\":\"access-2\",\"expires_in\":1e30}");
+		java.time.Instant before = java.time.Instant.now();
+		assertThat(provider.fetch().expiresAt()).isAfter(before.plus(Duration.ofDays(365)));
+		assertThat(provider.fetch().expiresAt()).isAfter(before.plus(Duration.ofDays(365)));
+	}
+
+	@Test
+	void errorCodesAreSanitizedBeforeTheyReachAMessage() {
+		answer(401, "{\"error\":\"invalid_client\\n2026-12-02 INFO forged line " + SECRET + "\\u2028more\\u202e\"}");
+		answer(503, "{\"error\":\"down\\r\\nWARN forged\"}");
+		OAuth2CredentialProvider provider = clientCredentials(ClientAuthentication.CLIENT_SECRET_BASIC).newProvider();
+		assertThatExceptionOfType(OAuth2ErrorException.class).isThrownBy(provider::fetch)
+			.satisfies((ex) -> assertThat(ex.getError()).doesNotContain("\n").doesNotContain(SECRET))
+			.withMessageContaining("invalid_client 2026-12-02 INFO forged line [redacted] more")
+			.withMessageNotContaining("\n")
+			.withMessageNotContaining("\u2028")
+			.withMessageNotContaining("\u202e");
+		assertThatExceptionOfType(IOException.class).isThrownBy(provider::fetch)
+			.withMessage("Token endpoint " + tokenUri() + " answered HTTP 503 (down  WARN forged)");
 	}
 
 	@Test
