@@ -36,7 +36,7 @@ final class FaultFixtures {
 
 	static final Duration FETCH_TIMEOUT = Duration.ofMillis(500);
 
-	static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(1);
+	static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(3);
 
 	private static final AtomicInteger roleCounter = new AtomicInteger();
 
