@@ -39,6 +39,13 @@ public class CredentialProperties {
 	 */
 	private boolean allowInsecureTransport;
 
+	/**
+	 * Whether startup waits for the first credential (at most fetch-timeout times the
+	 * retry attempts) and opens one login with it, failing when either fails. Off, a
+	 * wrong provider setting or a refused login surfaces at the first query.
+	 */
+	private boolean failFast;
+
 	private final Provider provider = new Provider();
 
 	private final Refresh refresh = new Refresh();
@@ -73,6 +80,14 @@ public class CredentialProperties {
 
 	public void setAllowInsecureTransport(boolean allowInsecureTransport) {
 		this.allowInsecureTransport = allowInsecureTransport;
+	}
+
+	public boolean isFailFast() {
+		return this.failFast;
+	}
+
+	public void setFailFast(boolean failFast) {
+		this.failFast = failFast;
 	}
 
 	public Provider getProvider() {

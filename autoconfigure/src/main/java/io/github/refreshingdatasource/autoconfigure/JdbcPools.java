@@ -18,9 +18,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.ClassUtils;
 
 /**
- * The JDBC pools other than HikariCP that Spring Boot auto-configures
- * ({@code spring.datasource.type}): Tomcat JDBC, Commons DBCP2 and Oracle UCP. Each is looked
- * at only when its library is on the classpath; each binds through its own library's API.
+ * The JDBC pools Spring Boot auto-configures ({@code spring.datasource.type}): HikariCP,
+ * Tomcat JDBC, Commons DBCP2 and Oracle UCP. Each is looked at only when its library is on
+ * the classpath (none is required); each binds through its own library's API.
  */
 final class JdbcPools {
 
@@ -32,6 +32,7 @@ final class JdbcPools {
 	private static final ClassLoader classLoader = JdbcPools.class.getClassLoader();
 
 	private static final List<Kind> kinds = List.of(
+			new Kind("com.zaxxer.hikari.HikariDataSource", () -> HikariJdbcPool::new),
 			new Kind("org.apache.tomcat.jdbc.pool.DataSource", () -> TomcatPool::new),
 			new Kind("org.apache.commons.dbcp2.BasicDataSource", () -> Dbcp2Pool::new),
 			new Kind("oracle.ucp.jdbc.PoolDataSource", () -> UcpPool::new));
@@ -44,7 +45,7 @@ final class JdbcPools {
 	 * @param dataSource the DataSource bean
 	 * @return the pool, or {@code null} when it is none of these
 	 */
-	static @Nullable Pool find(DataSource dataSource) {
+	static @Nullable JdbcPool find(DataSource dataSource) {
 		for (Kind kind : kinds) {
 			if (!ClassUtils.isPresent(kind.className, classLoader)) {
 				continue;
@@ -65,31 +66,16 @@ final class JdbcPools {
 		return null;
 	}
 
-	/** A pool found behind a DataSource bean. */
-	interface Pool {
-
-		/** The pool itself, to bind it once. */
-		Object target();
-
-		/** A short name for logs, e.g. {@code Tomcat JDBC}. */
-		String kind();
-
-		DataSourceDetails details(@Nullable String usernameOverride);
-
-		/**
-		 * Bind the cache.
-		 * @return undoes what the binding registered outside the pool, if anything
-		 * @throws IllegalStateException when the pool cannot be bound
-		 */
-		AutoCloseable bind(CredentialCache cache, boolean evictOnRotation, RejectionHint hint);
-
+	/** Whether the DataSource is, or wraps, a HikariCP pool. */
+	static boolean isHikari(DataSource dataSource) {
+		return find(dataSource) instanceof HikariJdbcPool;
 	}
 
 	private record Kind(String className,
-			java.util.function.Supplier<java.util.function.Function<DataSource, Pool>> factory) {
+			java.util.function.Supplier<java.util.function.Function<DataSource, JdbcPool>> factory) {
 	}
 
-	private record TomcatPool(org.apache.tomcat.jdbc.pool.DataSource target) implements Pool {
+	private record TomcatPool(org.apache.tomcat.jdbc.pool.DataSource target) implements JdbcPool {
 
 		TomcatPool(DataSource dataSource) {
 			this((org.apache.tomcat.jdbc.pool.DataSource) dataSource);
@@ -101,7 +87,7 @@ final class JdbcPools {
 		}
 
 		@Override
-		public DataSourceDetails details(@Nullable String usernameOverride) {
+		public DataSourceDetails details(@Nullable String usernameOverride, ProviderType type, String name) {
 			Properties properties = (this.target.getDbProperties() != null) ? this.target.getDbProperties()
 					: new Properties();
 			return new DataSourceDetails(this.target.getUrl(),
@@ -109,7 +95,8 @@ final class JdbcPools {
 		}
 
 		@Override
-		public AutoCloseable bind(CredentialCache cache, boolean evictOnRotation, RejectionHint hint) {
+		public AutoCloseable bind(CredentialCache cache, ProviderType type, boolean evictOnRotation,
+				RejectionHint hint) {
 			TomcatCredentialBinding.bind(this.target, cache, evictOnRotation, hint);
 			return () -> {
 			};
@@ -117,7 +104,7 @@ final class JdbcPools {
 
 	}
 
-	private record Dbcp2Pool(BasicDataSource target) implements Pool {
+	private record Dbcp2Pool(BasicDataSource target) implements JdbcPool {
 
 		Dbcp2Pool(DataSource dataSource) {
 			this((BasicDataSource) dataSource);
@@ -129,14 +116,15 @@ final class JdbcPools {
 		}
 
 		@Override
-		public DataSourceDetails details(@Nullable String usernameOverride) {
+		public DataSourceDetails details(@Nullable String usernameOverride, ProviderType type, String name) {
 			// DBCP2 has no public getter for its connection properties; TLS settings belong in the URL.
 			return new DataSourceDetails(this.target.getUrl(),
 					(usernameOverride != null) ? usernameOverride : this.target.getUsername(), new Properties());
 		}
 
 		@Override
-		public AutoCloseable bind(CredentialCache cache, boolean evictOnRotation, RejectionHint hint) {
+		public AutoCloseable bind(CredentialCache cache, ProviderType type, boolean evictOnRotation,
+				RejectionHint hint) {
 			Dbcp2CredentialBinding.bind(this.target, cache, evictOnRotation, hint);
 			return () -> {
 			};
@@ -144,7 +132,7 @@ final class JdbcPools {
 
 	}
 
-	private record UcpPool(PoolDataSource target) implements Pool {
+	private record UcpPool(PoolDataSource target) implements JdbcPool {
 
 		UcpPool(DataSource dataSource) {
 			this((PoolDataSource) dataSource);
@@ -156,7 +144,7 @@ final class JdbcPools {
 		}
 
 		@Override
-		public DataSourceDetails details(@Nullable String usernameOverride) {
+		public DataSourceDetails details(@Nullable String usernameOverride, ProviderType type, String name) {
 			Properties properties = (this.target.getConnectionProperties() != null)
 					? this.target.getConnectionProperties() : new Properties();
 			return new DataSourceDetails(this.target.getURL(),
@@ -164,7 +152,8 @@ final class JdbcPools {
 		}
 
 		@Override
-		public AutoCloseable bind(CredentialCache cache, boolean evictOnRotation, RejectionHint hint) {
+		public AutoCloseable bind(CredentialCache cache, ProviderType type, boolean evictOnRotation,
+				RejectionHint hint) {
 			return UcpCredentialBinding.bind(this.target, cache, evictOnRotation, hint);
 		}
 

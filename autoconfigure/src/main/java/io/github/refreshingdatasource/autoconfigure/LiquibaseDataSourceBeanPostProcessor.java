@@ -17,11 +17,11 @@ import org.springframework.util.StringUtils;
  */
 final class LiquibaseDataSourceBeanPostProcessor implements BeanPostProcessor {
 
-	private final ObjectProvider<RefreshingDataSourceBeanPostProcessor> binder;
+	private final ObjectProvider<DataSourceBinder> binder;
 
 	private final ObjectProvider<LiquibaseConnectionDetails> connectionDetails;
 
-	LiquibaseDataSourceBeanPostProcessor(ObjectProvider<RefreshingDataSourceBeanPostProcessor> binder,
+	LiquibaseDataSourceBeanPostProcessor(ObjectProvider<DataSourceBinder> binder,
 			ObjectProvider<LiquibaseConnectionDetails> connectionDetails) {
 		this.binder = binder;
 		this.connectionDetails = connectionDetails;

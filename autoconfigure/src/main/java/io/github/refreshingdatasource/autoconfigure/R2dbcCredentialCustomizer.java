@@ -31,11 +31,11 @@ final class R2dbcCredentialCustomizer implements ConnectionFactoryOptionsBuilder
 
 	private static final Log logger = LogFactory.getLog(R2dbcCredentialCustomizer.class);
 
-	private final ObjectProvider<RefreshingDataSourceBeanPostProcessor> binder;
+	private final ObjectProvider<DataSourceBinder> binder;
 
 	private volatile @Nullable Bound pending;
 
-	R2dbcCredentialCustomizer(ObjectProvider<RefreshingDataSourceBeanPostProcessor> binder) {
+	R2dbcCredentialCustomizer(ObjectProvider<DataSourceBinder> binder) {
 		this.binder = binder;
 	}
 
@@ -50,16 +50,12 @@ final class R2dbcCredentialCustomizer implements ConnectionFactoryOptionsBuilder
 		ConnectionFactoryOptions options = builder.build();
 		String driver = R2dbcCredentialBinding.driver(options);
 		Object user = options.getValue(ConnectionFactoryOptions.USER);
-		CredentialCache cache = this.binder.getObject().bindConnectionFactory(NAME,
+		Binding binding = this.binder.getObject().bindConnectionFactory(NAME,
 				(usernameOverride) -> details(options, (usernameOverride != null) ? usernameOverride
 						: (user instanceof CharSequence name) ? name.toString() : null),
 				(bound, properties, hint) -> {
 					if (!R2dbcCredentialBinding.canRotate(driver)) {
-						throw new RefreshingDataSourceConfigurationException("ConnectionFactory '" + NAME
-								+ "' uses the R2DBC driver '" + driver + "', whose user and password options take no "
-								+ "Supplier or Publisher: its credentials cannot rotate.",
-								"Use r2dbc-postgresql (driver 'postgresql'), or set "
-										+ CredentialPropertiesResolver.prefixOf(NAME) + ".enabled=false to leave it alone.");
+						throw BindingFailures.driverCannotRotate(NAME, driver);
 					}
 					if (properties.getOnRotation() == OnRotation.EVICT) {
 						logger.warn("ConnectionFactory '" + NAME + "': on-rotation=evict has no effect on R2DBC "
@@ -68,8 +64,10 @@ final class R2dbcCredentialCustomizer implements ConnectionFactoryOptionsBuilder
 					}
 					R2dbcCredentialBinding.configure(builder, bound);
 					this.pending = new Bound(bound, hint);
+					return () -> {
+					};
 				});
-		if (cache == null) {
+		if (binding == null) {
 			this.pending = null;
 		}
 	}

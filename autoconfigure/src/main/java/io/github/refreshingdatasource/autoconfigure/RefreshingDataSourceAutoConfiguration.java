@@ -7,6 +7,7 @@ import io.github.refreshingdatasource.credentials.CredentialCacheRegistry;
 import io.github.refreshingdatasource.credentials.CredentialFetchInterceptor;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -15,6 +16,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 
 /**
@@ -33,11 +35,21 @@ public final class RefreshingDataSourceAutoConfiguration {
 		return new CredentialCacheRegistry();
 	}
 
+	/**
+	 * Created with the post-processor, before other beans; it holds only lazy references.
+	 */
 	@Bean
-	static RefreshingDataSourceBeanPostProcessor refreshingDataSourceBeanPostProcessor(Environment environment,
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static DataSourceBinder refreshingDataSourceBinder(Environment environment,
 			ObjectProvider<CredentialCacheRegistry> registry, ObjectProvider<CredentialProviderFactory<?>> factories,
 			ObjectProvider<CredentialCacheListener> listeners, ObjectProvider<CredentialFetchInterceptor> fetchInterceptors) {
-		return new RefreshingDataSourceBeanPostProcessor(environment, registry, factories, listeners, fetchInterceptors);
+		return new DataSourceBinder(new CredentialCacheFactory(environment, factories, listeners, fetchInterceptors),
+				registry);
+	}
+
+	@Bean
+	static RefreshingDataSourceBeanPostProcessor refreshingDataSourceBeanPostProcessor(DataSourceBinder binder) {
+		return new RefreshingDataSourceBeanPostProcessor(binder);
 	}
 
 }

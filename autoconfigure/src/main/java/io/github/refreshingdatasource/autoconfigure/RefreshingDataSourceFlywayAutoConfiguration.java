@@ -23,7 +23,7 @@ import org.springframework.util.StringUtils;
  */
 @AutoConfiguration(after = RefreshingDataSourceAutoConfiguration.class)
 @ConditionalOnClass({ Flyway.class, FlywayConfigurationCustomizer.class })
-@ConditionalOnBean(RefreshingDataSourceBeanPostProcessor.class)
+@ConditionalOnBean(DataSourceBinder.class)
 public final class RefreshingDataSourceFlywayAutoConfiguration {
 
 	/** The name of Flyway's own DataSource in the registry and under {@code datasources}. */
@@ -31,7 +31,7 @@ public final class RefreshingDataSourceFlywayAutoConfiguration {
 
 	@Bean
 	FlywayConfigurationCustomizer refreshingDataSourceFlywayConfigurationCustomizer(
-			ObjectProvider<RefreshingDataSourceBeanPostProcessor> binder,
+			ObjectProvider<DataSourceBinder> binder,
 			ObjectProvider<FlywayConnectionDetails> connectionDetails) {
 		// Customizers run after Boot has chosen or built the migration DataSource and before
 		// Flyway opens a connection with it.

@@ -19,12 +19,12 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = RefreshingDataSourceAutoConfiguration.class)
 @ConditionalOnClass({ SpringLiquibase.class, LiquibaseConnectionDetails.class })
-@ConditionalOnBean(RefreshingDataSourceBeanPostProcessor.class)
+@ConditionalOnBean(DataSourceBinder.class)
 public final class RefreshingDataSourceLiquibaseAutoConfiguration {
 
 	@Bean
 	static LiquibaseDataSourceBeanPostProcessor refreshingDataSourceLiquibaseBeanPostProcessor(
-			ObjectProvider<RefreshingDataSourceBeanPostProcessor> binder,
+			ObjectProvider<DataSourceBinder> binder,
 			ObjectProvider<LiquibaseConnectionDetails> connectionDetails) {
 		return new LiquibaseDataSourceBeanPostProcessor(binder, connectionDetails);
 	}

@@ -23,7 +23,7 @@ public final class RefreshingR2dbcAutoConfiguration {
 
 	@Bean
 	R2dbcCredentialCustomizer refreshingR2dbcCredentialCustomizer(
-			ObjectProvider<RefreshingDataSourceBeanPostProcessor> binder) {
+			ObjectProvider<DataSourceBinder> binder) {
 		return new R2dbcCredentialCustomizer(binder);
 	}
 

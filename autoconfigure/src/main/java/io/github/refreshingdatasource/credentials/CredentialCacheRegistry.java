@@ -12,13 +12,17 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The credential caches of an application, one per bound DataSource, by DataSource bean
- * name. Closing the registry closes every cache.
+ * name. A cache is unregistered when its DataSource is destroyed, so a DataSource re-created
+ * under the same name registers again; readers (metrics, health, the endpoint) follow.
+ * Closing the registry closes every cache.
  */
 public final class CredentialCacheRegistry implements AutoCloseable {
 
 	private final Map<String, CredentialCache> caches = Collections.synchronizedMap(new LinkedHashMap<>());
 
 	private final List<Consumer<CredentialCache>> registrationCallbacks = new CopyOnWriteArrayList<>();
+
+	private final List<Consumer<CredentialCache>> unregistrationCallbacks = new CopyOnWriteArrayList<>();
 
 	/**
 	 * Register a cache under its DataSource name.
@@ -46,6 +50,31 @@ public final class CredentialCacheRegistry implements AutoCloseable {
 			this.caches.values().forEach(callback);
 			this.registrationCallbacks.add(callback);
 		}
+	}
+
+	/**
+	 * Remove a cache, if that very cache is registered under its name (not another cache
+	 * of the same name registered since), and tell the unregistration callbacks. The cache
+	 * is not closed: whoever unregisters it closes it.
+	 * @param cache the cache
+	 * @return whether it was registered
+	 */
+	public boolean unregister(CredentialCache cache) {
+		synchronized (this.caches) {
+			if (!this.caches.remove(cache.getDataSourceName(), cache)) {
+				return false;
+			}
+			this.unregistrationCallbacks.forEach((callback) -> callback.accept(cache));
+			return true;
+		}
+	}
+
+	/**
+	 * Call the callback with every cache unregistered from now on, once each.
+	 * @param callback called under the registry's lock; must be quick
+	 */
+	public void whenUnregistered(Consumer<CredentialCache> callback) {
+		this.unregistrationCallbacks.add(callback);
 	}
 
 	public @Nullable CredentialCache get(String dataSourceName) {
