@@ -91,9 +91,13 @@ public final class CredentialCacheRegistry implements AutoCloseable {
 		}
 	}
 
+	/** Unregister and close every cache, including those of prototypes nobody destroyed. */
 	@Override
 	public void close() {
-		getAll().forEach(CredentialCache::close);
+		for (CredentialCache cache : getAll()) {
+			unregister(cache);
+			cache.close();
+		}
 	}
 
 }

@@ -29,6 +29,11 @@ final class CredentialCacheStatistics implements CredentialCacheListener {
 		return this.tallies.computeIfAbsent(cache, (key) -> new Tallies());
 	}
 
+	/** Drop the counts of a cache that was unregistered. */
+	void forget(CredentialCache cache) {
+		this.tallies.remove(cache);
+	}
+
 	@Override
 	public void refreshSucceeded(CredentialCache cache, RefreshCause cause, Duration duration, DbCredential credential,
 			boolean rotated) {
