@@ -73,8 +73,8 @@ final class BindingFailures {
 	static RefreshingDataSourceConfigurationException failFast(String name, String provider, String what,
 			String reason, Throwable cause) {
 		return new RefreshingDataSourceConfigurationException(
-				"DataSource '" + name + "' failed its start-up check (fail-fast): " + what + " from provider "
-						+ provider + ".\n\nReason: " + reason,
+				"DataSource '" + name + "' (provider " + provider + ") failed its start-up check (fail-fast): "
+						+ what + ".\n\nReason: " + reason,
 				"Fix the provider's settings (" + CredentialPropertiesResolver.prefixOf(name) + ".provider.*) or the "
 						+ "database login, or set " + CredentialPropertiesResolver.prefixOf(name)
 						+ ".fail-fast=false (or refreshing.datasource.fail-fast=false) to start anyway and fail at "
