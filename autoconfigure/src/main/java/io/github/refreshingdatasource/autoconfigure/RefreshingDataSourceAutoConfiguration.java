@@ -1,6 +1,7 @@
 package io.github.refreshingdatasource.autoconfigure;
 
-import com.zaxxer.hikari.HikariDataSource;
+import javax.sql.DataSource;
+
 import io.github.refreshingdatasource.autoconfigure.provider.CredentialProviderFactory;
 import io.github.refreshingdatasource.credentials.CredentialCacheListener;
 import io.github.refreshingdatasource.credentials.CredentialCacheRegistry;
@@ -18,12 +19,15 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
+import org.springframework.jdbc.datasource.AbstractDriverBasedDataSource;
 
 /**
- * Auto-configuration that binds every HikariCP DataSource to rotating credentials.
+ * Auto-configuration that binds every DataSource bean of a supported pool (HikariCP, Tomcat
+ * JDBC, Commons DBCP2, Oracle UCP; none of them required) to rotating credentials, and
+ * offers a {@link CredentialBinder} for pools created at runtime.
  */
 @AutoConfiguration(before = DataSourceAutoConfiguration.class)
-@ConditionalOnClass(HikariDataSource.class)
+@ConditionalOnClass({ DataSource.class, AbstractDriverBasedDataSource.class })
 @ConditionalOnBooleanProperty(name = "refreshing.datasource.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RefreshingDataSourceProperties.class)
 @Import(ProviderConfigurations.class)
@@ -45,6 +49,12 @@ public final class RefreshingDataSourceAutoConfiguration {
 			ObjectProvider<CredentialCacheListener> listeners, ObjectProvider<CredentialFetchInterceptor> fetchInterceptors) {
 		return new DataSourceBinder(new CredentialCacheFactory(environment, factories, listeners, fetchInterceptors),
 				registry);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CredentialBinder credentialBinder(DataSourceBinder refreshingDataSourceBinder) {
+		return new RuntimeCredentialBinder(refreshingDataSourceBinder);
 	}
 
 	@Bean
