@@ -6,6 +6,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.function.Function;
 
 import javax.sql.DataSource;
@@ -41,8 +42,12 @@ final class DataSourceBinder {
 	/** By pool, so a pool behind two beans (a proxy and its target) is bound once. */
 	private final Map<Object, Binding> pools = new IdentityHashMap<>();
 
-	/** Every DataSource bean seen, bound or not: a migration tool that uses one is left to it. */
-	private final Set<DataSource> beans = Collections.newSetFromMap(new IdentityHashMap<>());
+	/**
+	 * Every DataSource bean seen, bound or not: a migration tool that uses one is left to it.
+	 * Weak, so an excluded prototype that nobody destroys is not kept alive here (pools do not
+	 * override equals, so this is by identity).
+	 */
+	private final Set<DataSource> beans = Collections.newSetFromMap(new WeakHashMap<>());
 
 	private final Set<DataSource> migrationDataSources = Collections.newSetFromMap(new IdentityHashMap<>());
 

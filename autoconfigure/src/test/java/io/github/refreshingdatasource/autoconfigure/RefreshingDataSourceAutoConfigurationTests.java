@@ -257,11 +257,16 @@ class RefreshingDataSourceAutoConfigurationTests {
 			});
 	}
 
+	/**
+	 * HikariCP is optional since other pools are bound (RuntimeCredentialBinderIntegrationTests
+	 * binds Tomcat JDBC without it); a DataSource of no supported pool still fails startup.
+	 */
 	@Test
-	void backsOffWithoutHikari() {
+	void withoutHikariAnUnsupportedDataSourceStillFailsStartup() {
 		this.runner.withClassLoader(new FilteredClassLoader(HikariDataSource.class))
 			.withUserConfiguration(NonHikariDataSource.class)
-			.run((context) -> assertThat(context).doesNotHaveBean(CredentialCacheRegistry.class));
+			.run((context) -> assertThat(TokenProviderAutoConfigurationTests.analyze(context).getDescription())
+				.contains("DataSource 'plainDataSource'", "cannot be bound to rotating credentials"));
 	}
 
 	@Test
