@@ -1,5 +1,8 @@
 package io.github.refreshingdatasource.autoconfigure;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Properties;
 
 import io.github.refreshingdatasource.credentials.CredentialCache;
@@ -12,6 +15,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.DestructionAwareBeanPostProcessor;
 import org.springframework.boot.r2dbc.ConnectionFactoryDecorator;
 import org.springframework.boot.r2dbc.autoconfigure.ConnectionFactoryOptionsBuilderCustomizer;
 import org.springframework.core.Ordered;
@@ -35,6 +39,8 @@ final class R2dbcCredentialCustomizer implements ConnectionFactoryOptionsBuilder
 
 	private volatile @Nullable Bound pending;
 
+	private volatile @Nullable Binding decorated;
+
 	R2dbcCredentialCustomizer(ObjectProvider<DataSourceBinder> binder) {
 		this.binder = binder;
 	}
@@ -47,44 +53,65 @@ final class R2dbcCredentialCustomizer implements ConnectionFactoryOptionsBuilder
 
 	@Override
 	public void customize(ConnectionFactoryOptions.Builder builder) {
-		ConnectionFactoryOptions options = builder.build();
-		String driver = R2dbcCredentialBinding.driver(options);
-		Object user = options.getValue(ConnectionFactoryOptions.USER);
-		Binding binding = this.binder.getObject().bindConnectionFactory(NAME,
-				(usernameOverride) -> details(options, (usernameOverride != null) ? usernameOverride
-						: (user instanceof CharSequence name) ? name.toString() : null),
-				(bound, properties, hint) -> {
-					if (!R2dbcCredentialBinding.canRotate(driver)) {
-						throw BindingFailures.driverCannotRotate(NAME, driver);
-					}
-					if (properties.getOnRotation() == OnRotation.EVICT) {
-						logger.warn("ConnectionFactory '" + NAME + "': on-rotation=evict has no effect on R2DBC "
-								+ "(r2dbc-pool cannot retire connections on demand); set spring.r2dbc.pool.max-life-time "
-								+ "to bound how long a connection keeps an old login");
-					}
-					R2dbcCredentialBinding.configure(builder, bound);
-					this.pending = new Bound(bound, hint);
-					return () -> {
-					};
-				});
-		if (binding == null) {
-			this.pending = null;
-		}
+		this.pending = bindOptions(this.binder.getObject(), NAME, builder);
 	}
 
 	@Override
 	public ConnectionFactory decorate(ConnectionFactory delegate) {
 		Bound bound = this.pending;
 		this.pending = null;
-		return (bound != null) ? R2dbcCredentialBinding.decorate(delegate, bound.cache, bound.hint)
-				: delegate;
+		if (bound == null) {
+			return delegate;
+		}
+		this.decorated = bound.binding();
+		return R2dbcCredentialBinding.decorate(delegate, bound.cache(), bound.hint());
+	}
+
+	/** The binding the last decorated factory uses, handed over once to its bean. */
+	private @Nullable Binding takeDecorated() {
+		Binding binding = this.decorated;
+		this.decorated = null;
+		return binding;
+	}
+
+	/**
+	 * Bind the options of a connection factory under a name: create, register and start its
+	 * cache and give the driver publishers of its credential.
+	 * @return the cache and how to decorate the driver's factory, or {@code null} when the
+	 * name is excluded
+	 * @throws RefreshingDataSourceConfigurationException when the driver cannot rotate
+	 * credentials or a setting cannot work
+	 */
+	static @Nullable Bound bindOptions(DataSourceBinder binder, String name, ConnectionFactoryOptions.Builder builder) {
+		ConnectionFactoryOptions options = builder.build();
+		String driver = R2dbcCredentialBinding.driver(options);
+		Object user = options.getValue(ConnectionFactoryOptions.USER);
+		RejectionHint[] hintOf = new RejectionHint[1];
+		Binding binding = binder.bindConnectionFactory(name,
+				(usernameOverride) -> details(options, (usernameOverride != null) ? usernameOverride
+						: (user instanceof CharSequence username) ? username.toString() : null),
+				(bound, properties, hint) -> {
+					if (!R2dbcCredentialBinding.canRotate(driver)) {
+						throw BindingFailures.driverCannotRotate(name, driver);
+					}
+					if (properties.getOnRotation() == OnRotation.EVICT) {
+						logger.warn("ConnectionFactory '" + name + "': on-rotation=evict has no effect on R2DBC "
+								+ "(r2dbc-pool cannot retire connections on demand); set the pool's max life time "
+								+ "to bound how long a connection keeps an old login");
+					}
+					R2dbcCredentialBinding.configure(builder, bound);
+					hintOf[0] = hint;
+					return () -> {
+					};
+				});
+		return (binding != null) ? new Bound(binding, binding.cache(), hintOf[0]) : null;
 	}
 
 	/**
 	 * The JDBC form of the R2DBC target, so providers that sign for a host (RDS IAM) and the
 	 * TLS check for bearer tokens read it as they read a JDBC URL.
 	 */
-	private static DataSourceDetails details(ConnectionFactoryOptions options, @Nullable String username) {
+	static DataSourceDetails details(ConnectionFactoryOptions options, @Nullable String username) {
 		Object host = options.getValue(ConnectionFactoryOptions.HOST);
 		Object port = options.getValue(ConnectionFactoryOptions.PORT);
 		Object database = options.getValue(ConnectionFactoryOptions.DATABASE);
@@ -98,7 +125,52 @@ final class R2dbcCredentialCustomizer implements ConnectionFactoryOptionsBuilder
 		return new DataSourceDetails(url, username, properties);
 	}
 
-	private record Bound(CredentialCache cache, RejectionHint hint) {
+	record Bound(Binding binding, CredentialCache cache, RejectionHint hint) {
+	}
+
+	/**
+	 * Ties the cache to the {@code connectionFactory} bean: when the bean is destroyed
+	 * (refresh scope, a child context, context close) its cache is unregistered and closed,
+	 * so a bean re-created under the name binds again. Boot disposes the pool itself.
+	 */
+	static final class Lifecycle implements DestructionAwareBeanPostProcessor {
+
+		private final ObjectProvider<R2dbcCredentialCustomizer> customizer;
+
+		private final ObjectProvider<DataSourceBinder> binder;
+
+		private final Map<Object, Binding> bindings = Collections.synchronizedMap(new IdentityHashMap<>());
+
+		Lifecycle(ObjectProvider<R2dbcCredentialCustomizer> customizer, ObjectProvider<DataSourceBinder> binder) {
+			this.customizer = customizer;
+			this.binder = binder;
+		}
+
+		@Override
+		public Object postProcessAfterInitialization(Object bean, String beanName) {
+			if (bean instanceof ConnectionFactory) {
+				R2dbcCredentialCustomizer created = this.customizer.getIfAvailable();
+				Binding binding = (created != null) ? created.takeDecorated() : null;
+				if (binding != null) {
+					this.bindings.put(bean, binding);
+				}
+			}
+			return bean;
+		}
+
+		@Override
+		public boolean requiresDestruction(Object bean) {
+			return bean instanceof ConnectionFactory;
+		}
+
+		@Override
+		public void postProcessBeforeDestruction(Object bean, String beanName) {
+			Binding binding = this.bindings.remove(bean);
+			if (binding != null) {
+				this.binder.getObject().unbind(binding);
+			}
+		}
+
 	}
 
 }
