@@ -20,6 +20,7 @@ import io.github.refreshingdatasource.credentials.RefreshSettings;
 import io.github.refreshingdatasource.jdbc.CredentialState;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -32,7 +33,7 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * ({@code POST /actuator/dbcredentials/{datasource}}). Shows usernames and fingerprints,
  * never a secret; secrets the cache knows are removed from error messages.
  */
-@Endpoint(id = "dbcredentials")
+@Endpoint(id = "dbcredentials", defaultAccess = Access.READ_ONLY)
 public final class DbCredentialsEndpoint {
 
 	/** The longest a forced refresh keeps the HTTP request waiting. */

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import io.github.refreshingdatasource.credentials.CredentialProvider;
 import io.github.refreshingdatasource.credentials.DbCredential;
 import io.github.refreshingdatasource.credentials.provider.CredentialJson;
+import io.github.refreshingdatasource.credentials.provider.SecretMask;
 
 /**
  * Runs a program and reads the credential from its standard output: the bare token
@@ -113,7 +114,8 @@ public final class CommandCredentialProvider implements CredentialProvider {
 			return CredentialJson.parse(output, this.tokenField, this.usernameField, this.expiresAtField);
 		}
 		catch (IOException ex) {
-			throw new IOException("Output of command '" + program() + "': " + ex.getMessage());
+			// The parser may quote the output, and the output is the secret.
+			throw new IOException("Output of command '" + program() + "': " + SecretMask.mask(String.valueOf(ex.getMessage())));
 		}
 	}
 
@@ -184,7 +186,9 @@ public final class CommandCredentialProvider implements CredentialProvider {
 	}
 
 	private static String excerpt(String stderr) {
-		String text = stderr.strip().replaceAll("\\s*\\R\\s*", " ");
+		// Masked before it is cut, so that a cut cannot turn a token into a fragment too short to
+		// look like one. Only the first 8 KiB is read by the mask; the message keeps less.
+		String text = SecretMask.mask(stderr.strip()).replaceAll("\\s*\\R\\s*", " ");
 		if (text.isEmpty()) {
 			return " and no output on standard error";
 		}

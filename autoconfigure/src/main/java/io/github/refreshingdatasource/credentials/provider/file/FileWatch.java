@@ -27,8 +27,14 @@ final class FileWatch implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(FileWatch.class);
 
-	/** How long the directory must be quiet before a burst of events counts as over. */
-	static final Duration QUIET_PERIOD = Duration.ofMillis(75);
+	/**
+	 * How long the directory must be quiet before a burst of events counts as over. One
+	 * rewrite is a burst: a truncate and a write, a temporary file and a rename, or the
+	 * Kubernetes sequence of directory, symlink, swap and delete, whose steps an agent may
+	 * space out by tens of milliseconds on a busy node. 150 ms covers that with room, and
+	 * still reports a rotation long before anything expires (rotations are minutes apart).
+	 */
+	static final Duration QUIET_PERIOD = Duration.ofMillis(150);
 
 	/** Upper bound on the wait for quiet, so a busy directory still gets reported. */
 	static final Duration MAX_DELAY = Duration.ofSeconds(1);
@@ -116,6 +122,10 @@ final class FileWatch implements AutoCloseable {
 	}
 
 	private void watchDirectoriesAgain() {
+		if (this.closed) {
+			// Closing, perhaps with the directory already gone: nothing to warn about.
+			return;
+		}
 		if (!this.keys.containsKey(this.file.getParent())) {
 			try {
 				register(this.file.getParent());
@@ -149,6 +159,11 @@ final class FileWatch implements AutoCloseable {
 			this.listener.run();
 		}
 		catch (RuntimeException ex) {
+			if (this.closed) {
+				// Closed while the listener ran, e.g. its cache closed with the DataSource.
+				logger.debug("Listener for changes of credential file " + this.file + " failed while closing", ex);
+				return;
+			}
 			logger.warn("Listener for changes of credential file " + this.file + " failed", ex);
 		}
 	}

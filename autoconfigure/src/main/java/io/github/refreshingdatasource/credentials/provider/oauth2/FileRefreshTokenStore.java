@@ -27,7 +27,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -163,7 +162,7 @@ public final class FileRefreshTokenStore implements RefreshTokenStore {
 				Thread.sleep(LOCK_POLL_MILLIS);
 				fileLock = tryLock(channel);
 			}
-			return new HeldLock(fileLock, channel, local);
+			return new HeldFileLock(fileLock, channel, local);
 		}
 		catch (IOException | InterruptedException | RuntimeException ex) {
 			if (channel != null) {
@@ -261,46 +260,6 @@ public final class FileRefreshTokenStore implements RefreshTokenStore {
 	@Override
 	public String toString() {
 		return "file " + this.file;
-	}
-
-	/** A held lock: the file lock, its channel and this JVM's semaphore, released once. */
-	private static final class HeldLock implements Lock {
-
-		private final FileLock fileLock;
-
-		private final FileChannel channel;
-
-		private final Semaphore local;
-
-		private final AtomicBoolean released = new AtomicBoolean();
-
-		HeldLock(FileLock fileLock, FileChannel channel, Semaphore local) {
-			this.fileLock = fileLock;
-			this.channel = channel;
-			this.local = local;
-		}
-
-		@Override
-		public void close() {
-			if (!this.released.compareAndSet(false, true)) {
-				return;
-			}
-			try {
-				try {
-					this.fileLock.release();
-				}
-				finally {
-					this.channel.close();
-				}
-			}
-			catch (IOException ex) {
-				// Closing the channel releases the lock in any case.
-			}
-			finally {
-				this.local.release();
-			}
-		}
-
 	}
 
 	private record Stored(String token, @Nullable String seed) {

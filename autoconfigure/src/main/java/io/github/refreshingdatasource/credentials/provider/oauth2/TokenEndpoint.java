@@ -41,11 +41,21 @@ final class TokenEndpoint {
 
 	private final HttpClient http;
 
+	/**
+	 * How long a refresh-token redemption may still take after its caller's timeout before it
+	 * is abandoned for good. Long enough for a slow server under load, short enough that a
+	 * source never holds more than one such exchange for long.
+	 */
+	static final Duration LATE_ANSWER_DEADLINE = Duration.ofSeconds(30);
+
 	private final Set<Exchange> inFlight = ConcurrentHashMap.newKeySet();
+
+	private final Duration lateAnswerDeadline;
 
 	TokenEndpoint(OAuth2Client client, Duration timeout) {
 		this.client = client;
 		this.timeout = timeout;
+		this.lateAnswerDeadline = (timeout.compareTo(LATE_ANSWER_DEADLINE) > 0) ? timeout : LATE_ANSWER_DEADLINE;
 		this.http = HttpClient.newBuilder()
 			.connectTimeout(timeout)
 			.followRedirects(HttpClient.Redirect.NEVER)
@@ -58,23 +68,42 @@ final class TokenEndpoint {
 	 * @param refreshToken the refresh token to redeem, for the refresh_token grant
 	 * @return the answer, or an {@link IOException} when none arrived in time
 	 */
-	CompletableFuture<Answer> send(@Nullable String refreshToken) {
+	Pending send(@Nullable String refreshToken) {
 		Exchange exchange = new Exchange();
 		this.inFlight.add(exchange);
-		exchange.result.whenComplete((answer, failure) -> this.inFlight.remove(exchange));
+		exchange.late.whenComplete((answer, failure) -> this.inFlight.remove(exchange));
 		exchange.response = this.http.sendAsync(request(refreshToken), (info) -> exchange.subscriber());
 		exchange.response.whenComplete((response, failure) -> {
 			if (failure == null) {
-				exchange.result.complete(new Answer(response.statusCode(), response.body()));
+				Answer answer = new Answer(response.statusCode(), response.body());
+				// The late answer first: whoever keeps its refresh token does so before the
+				// caller judges the rest.
+				exchange.late.complete(answer);
+				exchange.result.complete(answer);
 			}
 			else {
-				exchange.result.completeExceptionally(translate(failure));
+				Throwable translated = translate(failure);
+				exchange.late.completeExceptionally(translated);
+				exchange.result.completeExceptionally(translated);
 			}
 		});
-		CompletableFuture.delayedExecutor(this.timeout.toMillis(), TimeUnit.MILLISECONDS)
-			.execute(() -> exchange.abort(new IOException(
-					"Token endpoint " + this.client.tokenUri() + " did not answer within " + this.timeout)));
-		return exchange.result;
+		IOException timedOut = new IOException(
+				"Token endpoint " + this.client.tokenUri() + " did not answer within " + this.timeout);
+		if (refreshToken == null) {
+			CompletableFuture.delayedExecutor(this.timeout.toMillis(), TimeUnit.MILLISECONDS)
+				.execute(() -> exchange.abort(timedOut));
+		}
+		else {
+			// A refresh token once sent may be spent by the server whatever happens to us: the
+			// caller is told at the timeout, but the exchange goes on, its body still bounded
+			// by MAX_BODY, until the hard deadline, so that a rotated token still arrives.
+			CompletableFuture.delayedExecutor(this.timeout.toMillis(), TimeUnit.MILLISECONDS)
+				.execute(() -> exchange.result.completeExceptionally(timedOut));
+			CompletableFuture.delayedExecutor(this.lateAnswerDeadline.toMillis(), TimeUnit.MILLISECONDS)
+				.execute(() -> exchange.abort(new IOException("Token endpoint " + this.client.tokenUri()
+						+ " did not answer within " + this.lateAnswerDeadline + " (late answer abandoned)")));
+		}
+		return new Pending(exchange.result, exchange.late);
 	}
 
 	/**
@@ -95,7 +124,8 @@ final class TokenEndpoint {
 			form.put("scope", String.join(" ", this.client.scope()));
 		}
 		HttpRequest.Builder request = HttpRequest.newBuilder(this.client.tokenUri())
-			.timeout(this.timeout)
+			// The caller's timeout is applied by send(); a redemption may outlive it.
+			.timeout((refreshToken != null) ? this.lateAnswerDeadline : this.timeout)
 			.header("Accept", "application/json")
 			.header("Content-Type", "application/x-www-form-urlencoded");
 		switch (this.client.clientAuthentication()) {
@@ -138,7 +168,13 @@ final class TokenEndpoint {
 	/** One request and its answer. */
 	private final class Exchange {
 
+		/** The answer for the caller, or the timeout. */
 		final CompletableFuture<Answer> result = new CompletableFuture<>();
+
+		/** The answer whenever it arrives, up to the hard deadline, or the failure. */
+		final CompletableFuture<Answer> late = new CompletableFuture<>();
+
+		volatile boolean ended;
 
 		volatile @Nullable CompletableFuture<HttpResponse<byte[]>> response;
 
@@ -148,16 +184,19 @@ final class TokenEndpoint {
 			BoundedBodySubscriber subscriber = new BoundedBodySubscriber(MAX_BODY,
 					TokenEndpoint.this.client.tokenUri().toString());
 			this.subscriber = subscriber;
-			if (this.result.isDone()) {
+			if (this.ended) {
 				subscriber.abort(new IOException("Exchange ended"));
 			}
 			return subscriber;
 		}
 
 		void abort(IOException reason) {
-			if (!this.result.completeExceptionally(reason)) {
+			if (this.ended || this.late.isDone()) {
 				return;
 			}
+			this.ended = true;
+			this.late.completeExceptionally(reason);
+			this.result.completeExceptionally(reason);
 			BoundedBodySubscriber subscriber = this.subscriber;
 			if (subscriber != null) {
 				subscriber.abort(reason);
@@ -167,6 +206,17 @@ final class TokenEndpoint {
 				response.cancel(true);
 			}
 		}
+
+	}
+
+	/**
+	 * An exchange under way.
+	 * @param answer the answer for the caller, failed with an {@link IOException} at the
+	 * timeout
+	 * @param late the answer whenever it arrives; for a refresh-token redemption that can be
+	 * after the timeout, up to {@link #LATE_ANSWER_DEADLINE}
+	 */
+	record Pending(CompletableFuture<Answer> answer, CompletableFuture<Answer> late) {
 
 	}
 
