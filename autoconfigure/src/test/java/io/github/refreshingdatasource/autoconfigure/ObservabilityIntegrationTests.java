@@ -72,6 +72,8 @@ import static org.awaitility.Awaitility.await;
 				"refreshing.datasource.refresh.retry.max-interval=1s",
 				"refreshing.datasource.health.warn-before-expiry=1m",
 				"management.endpoints.web.exposure.include=health,metrics,prometheus,dbcredentials",
+				// Writes are opt-in since the endpoint defaults to read-only access.
+				"management.endpoint.dbcredentials.access=unrestricted",
 				"management.endpoint.health.show-details=always",
 				"logging.level.io.github.refreshingdatasource=DEBUG" })
 @ExtendWith(OutputCaptureExtension.class)

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.github.refreshingdatasource.credentials.provider.SecretMask;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -197,7 +198,7 @@ final class TokenResponseParser {
 	}
 
 	/**
-	 * Make a server's text safe to quote: no secret it may echo, no line break, control or
+	 * Make a server's text safe to quote: no secret it may echo (known or credential-shaped), no line break, control or
 	 * format character (which could forge a log line or hide text), bounded length.
 	 * @param text the server's text
 	 * @param secrets what must not appear
@@ -213,6 +214,9 @@ final class TokenResponseParser {
 				clean = clean.replace(secret, "[redacted]");
 			}
 		}
+		// Then whatever is credential-shaped: a secret the source has never handed us, e.g. the
+		// refresh token an endpoint echoes in error_description.
+		clean = SecretMask.mask(clean);
 		clean = clean.replaceAll("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]", " ").strip();
 		if (clean.isEmpty()) {
 			return null;
