@@ -55,28 +55,11 @@ public final class CredentialCache implements AutoCloseable {
 
 	private final CredentialFetcher fetcher;
 
-	private final RefreshSchedule schedule;
-
 	private final RefreshTrigger trigger;
 
-	private final LockoutGuard guard;
+	private final Refresher refresher;
 
-	private final RejectionBackoff backoff;
-
-	private final AtomicReference<@Nullable CompletableFuture<DbCredential>> inFlight = new AtomicReference<>();
-
-	private final Object stateLock = new Object();
-
-	private volatile @Nullable Current current;
-
-	/** The current credential once a login with it succeeded; rejections of others count. */
-	private volatile @Nullable Current confirmed;
-
-	private volatile @Nullable Failure lastFailure;
-
-	private volatile @Nullable Instant lastSuccessAt;
-
-	private volatile @Nullable Instant nextRefreshAt;
+	private final CredentialState state;
 
 	private AutoCloseable watch = () -> {
 	};
@@ -134,11 +117,11 @@ public final class CredentialCache implements AutoCloseable {
 		this.listeners = new CacheListeners(this.log);
 		this.fetcher = new CredentialFetcher(this, provider, defaultUsername, settings, clock, this.threads.fetches(),
 				this.listeners, this.log);
-		this.schedule = new RefreshSchedule(settings);
 		this.trigger = (settings.mode() == RefreshMode.LAZY) ? new LazyRefresh(clock)
 				: new BackgroundRefresh(this.threads.scheduler());
-		this.guard = new LockoutGuard(settings.lockout());
-		this.backoff = new RejectionBackoff(settings.retry());
+		this.state = new CredentialState(settings, this.redactor, this.log);
+		this.refresher = new Refresher(this, this.state, this.fetcher, this.trigger, this.listeners, this.log, settings,
+				clock, this.threads.refreshes());
 	}
 
 	public String getDataSourceName() {
@@ -184,7 +167,7 @@ public final class CredentialCache implements AutoCloseable {
 	 * @throws CredentialUnavailableException when no valid credential can be had in time
 	 */
 	public DbCredential get() throws CredentialUnavailableException {
-		Current current = this.current;
+		Current current = this.state.current();
 		if (current != null) {
 			long now = this.clock.millis();
 			if (now < current.usableUntil) {
@@ -201,18 +184,18 @@ public final class CredentialCache implements AutoCloseable {
 
 	private DbCredential awaitFetch(@Nullable Current current) throws CredentialUnavailableException {
 		checkNotPaused();
-		CompletableFuture<DbCredential> fetch = this.inFlight.get();
+		CompletableFuture<DbCredential> fetch = this.refresher.inFlight();
 		if (fetch == null) {
 			// A fetch may have completed since get() read the credential; it is the one
 			// this caller would have joined.
-			Current latest = this.current;
+			Current latest = this.state.current();
 			if (latest != null && latest != current && this.clock.millis() < latest.usableUntil) {
 				return latest.credential;
 			}
-			Failure failure = this.lastFailure;
-			if (failure != null && this.clock.millis() < failure.retryNotBefore) {
+			CredentialState.Failure failure = this.state.lastFailure();
+			if (failure != null && this.clock.millis() < failure.retryNotBefore()) {
 				// A refresh just failed every attempt; the schedule retries after the pause.
-				throw unavailable("the last refresh failed, next attempt at " + this.nextRefreshAt, failure.cause);
+				throw unavailable("the last refresh failed, next attempt at " + this.refresher.nextRefreshAt(), failure.cause());
 			}
 			fetch = refresh((current == null) ? RefreshCause.STARTUP
 					: (current.rejected ? RefreshCause.REJECTED : RefreshCause.EXPIRED));
@@ -224,9 +207,9 @@ public final class CredentialCache implements AutoCloseable {
 			return fetched;
 		}
 		catch (TimeoutException ex) {
-			Failure failure = this.lastFailure;
+			CredentialState.Failure failure = this.state.lastFailure();
 			throw unavailable("no credential within fetch-timeout (" + this.settings.fetchTimeout() + ")",
-					(failure != null) ? failure.cause : ex);
+					(failure != null) ? failure.cause() : ex);
 		}
 		catch (ExecutionException ex) {
 			throw unavailable("refresh failed", (ex.getCause() != null) ? ex.getCause() : ex);
@@ -241,11 +224,11 @@ public final class CredentialCache implements AutoCloseable {
 	}
 
 	private void checkNotPaused() throws CredentialUnavailableException {
-		long now = this.clock.millis();
-		if (this.guard.pausedAt(now)) {
-			Throwable rejection = this.guard.lastRejection();
-			throw unavailable("logins paused until " + Instant.ofEpochMilli(this.guard.pausedUntil()) + " after "
-					+ this.guard.consecutiveRejections()
+		LockoutGuard guard = this.state.guard();
+		if (guard.pausedAt(this.clock.millis())) {
+			Throwable rejection = guard.lastRejection();
+			throw unavailable("logins paused until " + Instant.ofEpochMilli(guard.pausedUntil()) + " after "
+					+ guard.consecutiveRejections()
 					+ " rejected logins in a row, so the account is not locked out",
 					(rejection != null) ? rejection : new IllegalStateException("the database rejected the credential"));
 		}
@@ -262,34 +245,18 @@ public final class CredentialCache implements AutoCloseable {
 	 * failure of the last attempt
 	 */
 	public CompletableFuture<DbCredential> refresh() {
-		boolean paused;
-		synchronized (this.stateLock) {
-			paused = this.guard.reset();
-		}
-		if (paused) {
+		if (this.state.resetGuard()) {
 			this.log.resumed("manual refresh");
 		}
 		return refresh(RefreshCause.MANUAL);
 	}
 
 	CompletableFuture<DbCredential> refresh(RefreshCause cause) {
-		while (true) {
-			CompletableFuture<DbCredential> existing = this.inFlight.get();
-			if (existing != null) {
-				return existing;
-			}
-			CompletableFuture<DbCredential> created = new CompletableFuture<>();
-			if (this.inFlight.compareAndSet(null, created)) {
-				try {
-					this.threads.refreshes().execute(() -> runRefresh(created, cause));
-				}
-				catch (RejectedExecutionException ex) {
-					this.inFlight.compareAndSet(created, null);
-					created.cancel(false);
-				}
-				return created;
-			}
-		}
+		return this.refresher.refresh(cause);
+	}
+
+	long refreshDelay(Current current, long now) {
+		return this.refresher.refreshDelay(current, now);
 	}
 
 	/**
@@ -313,32 +280,9 @@ public final class CredentialCache implements AutoCloseable {
 	 */
 	public void invalidate(DbCredential rejected, @Nullable Throwable reason) {
 		this.listeners.credentialRejected(this, rejected);
-		long pause = 0;
-		synchronized (this.stateLock) {
-			Current current = this.current;
-			if (current == null || current.rejected || !current.credential.sameLogin(rejected)) {
-				return;
-			}
-			long now = this.clock.millis();
-			this.guard.reason(reason);
-			// A credential that has logged in before was revoked; the re-fetch fixes that.
-			// One that never did may be wrong at the source, and trying it again risks a lockout.
-			if (this.confirmed != current) {
-				pause = this.guard.countRejection(now);
-			}
-			if (pause == 0 && this.backoff.holdsOff(rejected, now)) {
-				return;
-			}
-			this.backoff.rejected(current.credential);
-			this.current = current.markRejected();
+		if (this.state.rejected(rejected, reason, this.clock.millis()) == 0) {
+			refresh(RefreshCause.REJECTED);
 		}
-		if (pause > 0) {
-			this.log.paused(this.guard.consecutiveRejections(), rejected, Instant.ofEpochMilli(this.guard.pausedUntil()),
-					pause);
-			return;
-		}
-		this.log.rejected(rejected);
-		refresh(RefreshCause.REJECTED);
 	}
 
 	/**
@@ -349,21 +293,7 @@ public final class CredentialCache implements AutoCloseable {
 	 * @param secret the secret of the login
 	 */
 	public void loginSucceeded(@Nullable String username, String secret) {
-		Current current = this.current;
-		if (current == null || this.confirmed == current || current.rejected
-				|| !Objects.equals(current.credential.username(), username) || !current.credential.sameSecret(secret)) {
-			return;
-		}
-		this.confirmed = current;
-		if (this.guard.consecutiveRejections() != 0) {
-			boolean paused;
-			synchronized (this.stateLock) {
-				paused = this.guard.reset();
-			}
-			if (paused) {
-				this.log.resumed("login succeeded");
-			}
-		}
+		this.state.loginSucceeded(username, secret);
 	}
 
 	/**
@@ -371,16 +301,16 @@ public final class CredentialCache implements AutoCloseable {
 	 * @return the snapshot
 	 */
 	public CredentialSnapshot snapshot() {
-		Current current = this.current;
-		Failure failure = this.lastFailure;
+		Current current = this.state.current();
+		CredentialState.Failure failure = this.state.lastFailure();
 		DbCredential credential = (current != null) ? current.credential : null;
 		return new CredentialSnapshot(this.dataSourceName, this.providerType,
 				(credential != null) ? credential.username() : null,
 				(credential != null) ? credential.fingerprint() : null, (current != null) ? current.fetchedAt : null,
 				(current != null) ? current.effectiveExpiry : null,
 				current != null && this.clock.millis() < current.usableUntil, current != null && current.rejected,
-				this.inFlight.get() != null, this.nextRefreshAt, (failure != null) ? failure.cause : null,
-				(failure != null) ? failure.at : null, this.lastSuccessAt);
+				this.refresher.inFlight() != null, this.refresher.nextRefreshAt(), (failure != null) ? failure.cause() : null,
+				(failure != null) ? failure.at() : null, this.state.lastSuccessAt());
 	}
 
 	/**
@@ -391,130 +321,6 @@ public final class CredentialCache implements AutoCloseable {
 	 */
 	public String redact(String text) {
 		return this.redactor.redact(text);
-	}
-
-	private void runRefresh(CompletableFuture<DbCredential> result, RefreshCause cause) {
-		long started = System.nanoTime();
-		DbCredential fetched = null;
-		Throwable failure = null;
-		try {
-			fetched = this.fetcher.fetch(cause, () -> {
-				Current served = this.current;
-				return (served != null) ? served.credential : null;
-			});
-			accept(fetched, cause, Duration.ofNanos(System.nanoTime() - started));
-		}
-		catch (Throwable ex) {
-			failure = ex;
-			fail(ex, cause, Duration.ofNanos(System.nanoTime() - started));
-		}
-		finally {
-			// Whatever happened above, clear the future before completing it (a caller woken
-			// by it may refresh again at once) and never leave it for later refreshes to join.
-			this.inFlight.compareAndSet(result, null);
-			if (failure == null && fetched != null) {
-				result.complete(fetched);
-			}
-			else {
-				result.completeExceptionally((failure != null) ? failure
-						: new IllegalStateException("refresh ended without a result"));
-			}
-		}
-	}
-
-	private void accept(DbCredential fetched, RefreshCause cause, Duration took) {
-		Instant now = this.clock.instant();
-		boolean rotated;
-		boolean stillRejected;
-		boolean resumed = false;
-		boolean firstUnchanged = false;
-		boolean recovered;
-		Current accepted;
-		synchronized (this.stateLock) {
-			recovered = this.lastFailure != null;
-			Current previous = this.current;
-			boolean same = previous != null && previous.credential.sameLogin(fetched);
-			rotated = previous != null && !same;
-			this.redactor.remember(fetched.secret());
-			// Keep a clamped expiry across refreshes of the same credential only while it
-			// lasts; once passed, a fetch that still returns it clamps it afresh.
-			Instant effectiveExpiry;
-			if (same && previous.effectiveExpiry != null && previous.effectiveExpiry.isAfter(now)
-					&& Objects.equals(previous.credential.expiresAt(), fetched.expiresAt())) {
-				effectiveExpiry = previous.effectiveExpiry;
-			}
-			else {
-				this.log.clamped(fetched, RefreshSchedule.clampOf(fetched.expiresAt(), now));
-				effectiveExpiry = RefreshSchedule.effectiveExpiry(fetched.expiresAt(), now);
-			}
-			stillRejected = this.backoff.isRejected(fetched);
-			// During a pause the source's word changes nothing unless it is a new credential.
-			accepted = new Current(fetched, effectiveExpiry, now,
-					stillRejected && this.guard.pausedAt(now.toEpochMilli()));
-			if (same && this.confirmed == previous && !previous.rejected) {
-				this.confirmed = accepted;
-			}
-			if (stillRejected) {
-				firstUnchanged = this.backoff.returnedAgain(now.toEpochMilli());
-			}
-			else {
-				this.backoff.clear();
-				// The source changed while logins were paused: it may have been fixed. A new
-				// credential fetched because of a rejection, or after a pause, continues the run.
-				if (this.guard.pausedAt(now.toEpochMilli())) {
-					resumed = this.guard.reset();
-				}
-			}
-			this.current = accepted;
-			this.lastFailure = null;
-			this.lastSuccessAt = now;
-			scheduleNext(this.schedule.delay(effectiveExpiry, now.toEpochMilli(), CredentialCache::random));
-		}
-		if (resumed) {
-			this.log.resumed("new credential " + fetched.fingerprint() + " from the source");
-		}
-		if (stillRejected) {
-			this.log.stillRejected(fetched, Instant.ofEpochMilli(this.backoff.notBefore()), firstUnchanged);
-		}
-		else if (rotated || recovered || cause == RefreshCause.STARTUP) {
-			this.log.serving(fetched, accepted.effectiveExpiry, this.nextRefreshAt);
-		}
-		this.listeners.refreshSucceeded(this, cause, took, fetched, rotated);
-	}
-
-	private static long random(long bound) {
-		return ThreadLocalRandom.current().nextLong(bound + 1);
-	}
-
-	long refreshDelay(Current current, long now) {
-		return this.schedule.delay(current.effectiveExpiry, now, CredentialCache::random);
-	}
-
-	private void fail(Throwable failure, RefreshCause cause, Duration took) {
-		if (this.closed) {
-			return;
-		}
-		long now = this.clock.millis();
-		long pause = this.settings.retry().maxInterval().toMillis();
-		boolean first;
-		synchronized (this.stateLock) {
-			first = this.lastFailure == null;
-			this.lastFailure = new Failure(failure, Instant.ofEpochMilli(now), now + pause);
-			scheduleNext(pause);
-		}
-		Current current = this.current;
-		String serving = (current != null && now < current.usableUntil) ? "serving credential "
-				+ current.credential.fingerprint() + " until it expires at " + current.effectiveExpiry : null;
-		this.log.refreshFailed(cause, failure, this.settings.retry().maxAttempts(), serving, this.nextRefreshAt, first);
-		this.listeners.refreshFailed(this, cause, took, failure);
-	}
-
-	private void scheduleNext(long delayMillis) {
-		if (this.closed) {
-			return;
-		}
-		this.nextRefreshAt = this.clock.instant().plusMillis(delayMillis);
-		this.trigger.scheduleIn(delayMillis, () -> refresh(RefreshCause.SCHEDULED));
 	}
 
 	static String describe(Throwable failure) {
@@ -533,10 +339,7 @@ public final class CredentialCache implements AutoCloseable {
 			return;
 		}
 		this.closed = true;
-		synchronized (this.stateLock) {
-			this.trigger.cancel();
-			this.nextRefreshAt = null;
-		}
+		this.refresher.close();
 		try {
 			this.watch.close();
 		}
@@ -545,13 +348,13 @@ public final class CredentialCache implements AutoCloseable {
 		}
 		// Cancel before interrupting the fetch: once interrupted, it would complete the
 		// future with the InterruptedException first.
-		cancelInFlight();
+		this.refresher.cancelInFlight();
 		this.fetcher.close();
 		if (this.ownThreads) {
 			this.threads.close();
 		}
 		// A refresh started meanwhile may have been dropped from the queue.
-		cancelInFlight();
+		this.refresher.cancelInFlight();
 		if (this.fetcher.threadsInside() > 0) {
 			this.log.leftBehind(this.fetcher.threadsInside());
 		}
@@ -563,13 +366,6 @@ public final class CredentialCache implements AutoCloseable {
 			catch (Exception ex) {
 				this.log.providerCloseFailed(ex);
 			}
-		}
-	}
-
-	private void cancelInFlight() {
-		CompletableFuture<DbCredential> fetch = this.inFlight.getAndSet(null);
-		if (fetch != null) {
-			fetch.cancel(false);
 		}
 	}
 
@@ -604,9 +400,6 @@ public final class CredentialCache implements AutoCloseable {
 			return new Current(this.credential, this.effectiveExpiry, this.fetchedAt, true);
 		}
 
-	}
-
-	private record Failure(Throwable cause, Instant at, long retryNotBefore) {
 	}
 
 }
