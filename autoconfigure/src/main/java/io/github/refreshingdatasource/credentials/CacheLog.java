@@ -25,6 +25,10 @@ final class CacheLog {
 		this.redactor = redactor;
 	}
 
+	String redact(String text) {
+		return this.redactor.redact(text);
+	}
+
 	String describe(Throwable failure) {
 		return this.redactor.redact(CredentialCache.describe(failure));
 	}

@@ -3,15 +3,7 @@ package io.github.refreshingdatasource.credentials;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
 
@@ -179,64 +171,7 @@ public final class CredentialCache implements AutoCloseable {
 				return current.credential;
 			}
 		}
-		return awaitFetch(current);
-	}
-
-	private DbCredential awaitFetch(@Nullable Current current) throws CredentialUnavailableException {
-		checkNotPaused();
-		CompletableFuture<DbCredential> fetch = this.refresher.inFlight();
-		if (fetch == null) {
-			// A fetch may have completed since get() read the credential; it is the one
-			// this caller would have joined.
-			Current latest = this.state.current();
-			if (latest != null && latest != current && this.clock.millis() < latest.usableUntil) {
-				return latest.credential;
-			}
-			CredentialState.Failure failure = this.state.lastFailure();
-			if (failure != null && this.clock.millis() < failure.retryNotBefore()) {
-				// A refresh just failed every attempt; the schedule retries after the pause.
-				throw unavailable("the last refresh failed, next attempt at " + this.refresher.nextRefreshAt(), failure.cause());
-			}
-			fetch = refresh((current == null) ? RefreshCause.STARTUP
-					: (current.rejected ? RefreshCause.REJECTED : RefreshCause.EXPIRED));
-		}
-		try {
-			DbCredential fetched = fetch.get(this.settings.fetchTimeout().toMillis(), TimeUnit.MILLISECONDS);
-			// A pause that began while waiting, or a fetch that returned the rejected credential.
-			checkNotPaused();
-			return fetched;
-		}
-		catch (TimeoutException ex) {
-			CredentialState.Failure failure = this.state.lastFailure();
-			throw unavailable("no credential within fetch-timeout (" + this.settings.fetchTimeout() + ")",
-					(failure != null) ? failure.cause() : ex);
-		}
-		catch (ExecutionException ex) {
-			throw unavailable("refresh failed", (ex.getCause() != null) ? ex.getCause() : ex);
-		}
-		catch (CancellationException ex) {
-			throw unavailable("the cache was closed", ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw unavailable("interrupted while waiting for a credential", ex);
-		}
-	}
-
-	private void checkNotPaused() throws CredentialUnavailableException {
-		LockoutGuard guard = this.state.guard();
-		if (guard.pausedAt(this.clock.millis())) {
-			Throwable rejection = guard.lastRejection();
-			throw unavailable("logins paused until " + Instant.ofEpochMilli(guard.pausedUntil()) + " after "
-					+ guard.consecutiveRejections()
-					+ " rejected logins in a row, so the account is not locked out",
-					(rejection != null) ? rejection : new IllegalStateException("the database rejected the credential"));
-		}
-	}
-
-	private CredentialUnavailableException unavailable(String reason, Throwable cause) {
-		return new CredentialUnavailableException(this.dataSourceName, this.providerType,
-				redact(reason + ": " + describe(cause)), cause);
+		return this.refresher.awaitFetch(current);
 	}
 
 	/**
