@@ -20,9 +20,17 @@ final class CacheLog {
 
 	private final Redactor redactor;
 
+	private final Sanitizer sanitizer;
+
 	CacheLog(String dataSourceName, String providerType, Redactor redactor) {
 		this.prefix = dataSourceName + " (provider " + providerType + "): ";
 		this.redactor = redactor;
+		this.sanitizer = new Sanitizer(redactor::redact);
+	}
+
+	/** The failure as it may leave the engine: a copy of its chain with messages redacted. */
+	Throwable sanitize(Throwable failure) {
+		return this.sanitizer.sanitize(failure);
 	}
 
 	String redact(String text) {

@@ -114,6 +114,7 @@ public final class CredentialCache implements AutoCloseable {
 		this.state = new CredentialState(settings, this.redactor, this.log);
 		this.refresher = new Refresher(this, this.state, this.fetcher, this.trigger, this.listeners, this.log, settings,
 				clock, this.threads.refreshes());
+		this.fetcher.onUnstuck(() -> refresh(RefreshCause.SCHEDULED));
 	}
 
 	public String getDataSourceName() {
@@ -239,13 +240,32 @@ public final class CredentialCache implements AutoCloseable {
 		Current current = this.state.current();
 		CredentialState.Failure failure = this.state.lastFailure();
 		DbCredential credential = (current != null) ? current.credential : null;
+		LockoutGuard guard = this.state.guard();
+		boolean paused = guard.pausedAt(this.clock.millis());
+		Throwable rejection = guard.lastRejection();
 		return new CredentialSnapshot(this.dataSourceName, this.providerType,
 				(credential != null) ? credential.username() : null,
 				(credential != null) ? credential.fingerprint() : null, (current != null) ? current.fetchedAt : null,
 				(current != null) ? current.effectiveExpiry : null,
 				current != null && this.clock.millis() < current.usableUntil, current != null && current.rejected,
-				this.refresher.inFlight() != null, this.refresher.nextRefreshAt(), (failure != null) ? failure.cause() : null,
-				(failure != null) ? failure.at() : null, this.state.lastSuccessAt());
+				this.refresher.inFlight() != null, this.refresher.nextRefreshAt(),
+				(failure != null) ? CredentialSnapshot.Failure.of(failure.cause(), this::redact) : null,
+				(failure != null) ? failure.at() : null, this.state.lastSuccessAt(),
+				(rejection != null) ? CredentialSnapshot.Failure.of(rejection, this::redact) : null,
+				paused ? Instant.ofEpochMilli(guard.pausedUntil()) : null,
+				paused ? guard.consecutiveRejections() + " rejected logins in a row with credentials that never "
+						+ "logged in (lockout guard)" : null,
+				this.fetcher.stuckSince(), this.fetcher.threadsInside());
+	}
+
+	/**
+	 * Copy an exception chain with every message redacted (types, stack traces and SQL
+	 * states kept), for code that hands a failure on: an Observation, a tracing exporter.
+	 * @param failure the failure
+	 * @return the sanitized copy
+	 */
+	public Throwable sanitize(Throwable failure) {
+		return this.log.sanitize(failure);
 	}
 
 	/**

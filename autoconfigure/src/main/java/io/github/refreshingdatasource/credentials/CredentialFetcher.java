@@ -54,6 +54,9 @@ final class CredentialFetcher {
 
 	private volatile boolean closed;
 
+	private volatile Runnable onUnstuck = () -> {
+	};
+
 	CredentialFetcher(CredentialCache cache, CredentialProvider provider, @Nullable String defaultUsername,
 			RefreshSettings settings, Clock clock, Executor fetchThreads, CacheListeners listeners, CacheLog log) {
 		this.cache = cache;
@@ -82,6 +85,11 @@ final class CredentialFetcher {
 			}
 
 		});
+	}
+
+	/** Called when a call stuck past the fetch timeout returns, so the cache resumes at once. */
+	void onUnstuck(Runnable onUnstuck) {
+		this.onUnstuck = onUnstuck;
 	}
 
 	void setInterceptor(CredentialFetchInterceptor interceptor) {
@@ -119,9 +127,12 @@ final class CredentialFetcher {
 
 	private DbCredential fetchOnce(RefreshCause cause, @Nullable DbCredential served) throws Throwable {
 		Call attempt = this.call;
-		if (attempt == null || attempt.result.isDone()) {
+		// A call that returned a credential after its attempt gave up on it is used: the
+		// source answered, late. One that failed, or was used, is not.
+		if (attempt == null || (attempt.result.isDone() && (attempt.consumed || attempt.result.isCompletedExceptionally()))) {
 			attempt = start(cause);
 		}
+		attempt.consumed = true;
 		DbCredential fetched;
 		try {
 			fetched = attempt.result.get(this.settings.fetchTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -171,8 +182,10 @@ final class CredentialFetcher {
 					attempt.thread = null;
 					// Clear a stale interrupt so a pooled thread starts clean.
 					Thread.interrupted();
-					if (attempt.stuck) {
+					if (attempt.stuck && !this.closed) {
 						this.log.unstuck(attempt.startedAt);
+						attempt.consumed = false;
+						this.onUnstuck.run();
 					}
 				}
 			});
@@ -231,6 +244,8 @@ final class CredentialFetcher {
 		volatile @Nullable Thread thread;
 
 		volatile boolean stuck;
+
+		volatile boolean consumed;
 
 		Call(Instant startedAt) {
 			this.startedAt = startedAt;

@@ -119,7 +119,7 @@ final class Refresher {
 
 	private CredentialUnavailableException unavailable(String reason, Throwable cause) {
 		return new CredentialUnavailableException(this.cache.getDataSourceName(), this.cache.getProviderType(),
-				this.log.redact(reason + ": " + CredentialCache.describe(cause)), cause);
+				this.log.redact(reason + ": " + CredentialCache.describe(cause)), this.log.sanitize(cause));
 	}
 
 	@Nullable CompletableFuture<DbCredential> inFlight() {
@@ -162,8 +162,8 @@ final class Refresher {
 			accept(fetched, cause, Duration.ofNanos(System.nanoTime() - started));
 		}
 		catch (Throwable ex) {
-			failure = ex;
-			fail(ex, cause, Duration.ofNanos(System.nanoTime() - started));
+			failure = this.log.sanitize(ex);
+			fail(ex, failure, cause, Duration.ofNanos(System.nanoTime() - started));
 		}
 		finally {
 			// Whatever happened above, clear the future before completing it (a caller woken
@@ -197,7 +197,7 @@ final class Refresher {
 		return this.schedule.delay(current.effectiveExpiry, now, Refresher::random);
 	}
 
-	private void fail(Throwable failure, RefreshCause cause, Duration took) {
+	private void fail(Throwable failure, Throwable sanitized, RefreshCause cause, Duration took) {
 		if (this.closed) {
 			return;
 		}
@@ -209,7 +209,7 @@ final class Refresher {
 		String serving = (current != null && now < current.usableUntil) ? "serving credential "
 				+ current.credential.fingerprint() + " until it expires at " + current.effectiveExpiry : null;
 		this.log.refreshFailed(cause, failure, this.settings.retry().maxAttempts(), serving, this.nextRefreshAt, first);
-		this.listeners.refreshFailed(this.cache, cause, took, failure);
+		this.listeners.refreshFailed(this.cache, cause, took, sanitized);
 	}
 
 	private void scheduleNext(long delayMillis) {

@@ -99,17 +99,16 @@ public final class DbCredentialsEndpoint {
 
 	private CredentialDescriptor describe(CredentialCache cache) {
 		CredentialSnapshot snapshot = cache.snapshot();
-		Throwable failure = snapshot.lastFailure();
-		ErrorDescriptor lastError = null;
-		if (failure != null) {
-			String message = failure.getMessage();
-			lastError = new ErrorDescriptor(failure.getClass().getSimpleName(),
-					(message != null) ? cache.redact(message) : null);
-		}
 		CredentialState state = CredentialState.of(snapshot, this.dataSources.apply(cache.getDataSourceName()));
 		return new CredentialDescriptor(snapshot.providerType(), snapshot.username(), state.value(),
 				snapshot.fingerprint(), iso(snapshot.issuedAt()), iso(snapshot.expiresAt()), iso(snapshot.nextRefreshAt()),
-				lastError);
+				error(snapshot.lastFailure()), error(snapshot.lastRejection()), iso(snapshot.pausedUntil()),
+				snapshot.pauseReason(), iso(snapshot.providerStuckSince()), snapshot.providerThreads());
+	}
+
+	// The snapshot's failures are already redacted; they carry no Throwable.
+	private static @Nullable ErrorDescriptor error(CredentialSnapshot.@Nullable Failure failure) {
+		return (failure != null) ? new ErrorDescriptor(failure.type(), failure.message()) : null;
 	}
 
 	// Strings rather than Instants, so the format does not depend on the application's JSON settings.
@@ -137,11 +136,21 @@ public final class DbCredentialsEndpoint {
 	 * @param expiresAt when it expires (ISO-8601), {@code null} when it does not
 	 * @param nextRefreshAt when the next refresh is scheduled (ISO-8601)
 	 * @param lastError the failure of the last refresh, while no refresh has succeeded since
+	 * @param lastRejection what the database said when it last rejected a login, during a
+	 * run of rejections
+	 * @param pausedUntil until when the lockout guard pauses logins (ISO-8601), {@code null}
+	 * when it does not
+	 * @param pauseReason why logins are paused
+	 * @param providerStuckSince since when a provider call has been running past the fetch
+	 * timeout (ISO-8601), {@code null} when none is
+	 * @param providerThreads threads inside the provider now
 	 */
 	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record CredentialDescriptor(String provider, @Nullable String username, String state,
 			@Nullable String fingerprint, @Nullable String issuedAt, @Nullable String expiresAt,
-			@Nullable String nextRefreshAt, @Nullable ErrorDescriptor lastError) implements OperationResponseBody {
+			@Nullable String nextRefreshAt, @Nullable ErrorDescriptor lastError, @Nullable ErrorDescriptor lastRejection,
+			@Nullable String pausedUntil, @Nullable String pauseReason, @Nullable String providerStuckSince,
+			int providerThreads) implements OperationResponseBody {
 	}
 
 	/**
