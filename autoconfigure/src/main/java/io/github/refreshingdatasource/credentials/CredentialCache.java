@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 
@@ -57,6 +58,8 @@ public final class CredentialCache implements AutoCloseable {
 	};
 
 	private volatile boolean closed;
+
+	private final AtomicLong lastManualRefresh = new AtomicLong(Long.MIN_VALUE);
 
 	/**
 	 * Create a cache on threads of its own, closed with it; {@link #start()} it to fetch the
@@ -176,13 +179,29 @@ public final class CredentialCache implements AutoCloseable {
 	}
 
 	/**
-	 * Fetch a new credential now, or join the fetch in flight.
+	 * Fetch a new credential now, or join the fetch in flight. At most one per
+	 * {@link RefreshSettings#manualMinInterval()} calls the provider; one asked for sooner
+	 * completes with a {@link RefreshRateLimitedException}.
 	 * @return the fetch; completes with the credential served from then on, or with the
 	 * failure of the last attempt
 	 */
 	public CompletableFuture<DbCredential> refresh() {
-		if (this.state.resetGuard()) {
-			this.log.resumed("manual refresh");
+		CompletableFuture<DbCredential> existing = this.refresher.inFlight();
+		if (existing != null) {
+			return existing;
+		}
+		// A manual refresh no longer ends a lockout pause: the credential it brings back is
+		// judged like any other (a new one from the source ends the pause, the rejected one
+		// continues it), and at most one per manual-min-interval calls the provider.
+		long now = this.clock.millis();
+		long min = this.settings.manualMinInterval().toMillis();
+		long last = this.lastManualRefresh.get();
+		if (min > 0 && last != Long.MIN_VALUE && now - last < min) {
+			return CompletableFuture.failedFuture(
+					new RefreshRateLimitedException(this.dataSourceName, Instant.ofEpochMilli(last + min)));
+		}
+		if (!this.lastManualRefresh.compareAndSet(last, now)) {
+			return refresh();
 		}
 		return refresh(RefreshCause.MANUAL);
 	}

@@ -16,10 +16,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.github.refreshingdatasource.credentials.CredentialCache;
 import io.github.refreshingdatasource.credentials.CredentialCacheRegistry;
 import io.github.refreshingdatasource.credentials.CredentialSnapshot;
+import io.github.refreshingdatasource.credentials.RefreshRateLimitedException;
 import io.github.refreshingdatasource.credentials.RefreshSettings;
 import io.github.refreshingdatasource.jdbc.CredentialState;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -80,8 +82,15 @@ public final class DbCredentialsEndpoint {
 		try {
 			cache.refresh().get(refreshWait(cache.getSettings()).toMillis(), TimeUnit.MILLISECONDS);
 		}
-		catch (ExecutionException | TimeoutException | CancellationException ex) {
-			// Reported through the state and lastError below.
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RefreshRateLimitedException refused) {
+				// HTTP 400 with the reason: the caller asked too soon (refresh.manual-min-interval).
+				throw new InvalidEndpointRequestException(refused.getMessage(), refused.getMessage());
+			}
+			// Otherwise reported through the state and lastError below.
+		}
+		catch (TimeoutException | CancellationException ex) {
+			// Reported through the state below.
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
