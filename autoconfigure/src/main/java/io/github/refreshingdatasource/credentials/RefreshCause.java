@@ -27,7 +27,7 @@ public enum RefreshCause {
 	MANUAL;
 
 	public String tagValue() {
-		return name().toLowerCase(Locale.ROOT);
+		return name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}
 
 }

@@ -63,7 +63,8 @@ class ManualRefreshTests {
 			assertThat(cache.snapshot().lastRejection()).isNotNull();
 		}
 		assertThat(logins).as("rejected logins at the database").isLessThanOrEqualTo(3);
-		assertThat(refused).isEqualTo(19);
+		// One that finds a rejection's re-fetch in flight joins it instead of being refused.
+		assertThat(refused).isGreaterThanOrEqualTo(15);
 		assertThat(fetches.get()).isLessThanOrEqualTo(4);
 	}
 
