@@ -93,6 +93,13 @@ final class CacheLog {
 				+ "login or a manual refresh ends the pause.");
 	}
 
+	void refusedNewCredential(DbCredential refused, DbCredential kept, @Nullable Instant keptUntil) {
+		logger.warn(this.prefix + "the database refused new credential " + refused.fingerprint()
+				+ ", which never logged in, while credential " + kept.fingerprint()
+				+ " still does; logging in with " + kept.fingerprint() + " (valid until "
+				+ ((keptUntil != null) ? keptUntil : "it is revoked") + ") and re-fetching with backoff");
+	}
+
 	void resumed(String why) {
 		logger.info(this.prefix + why + "; logins resume");
 	}

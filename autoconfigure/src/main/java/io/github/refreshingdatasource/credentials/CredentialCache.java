@@ -274,7 +274,8 @@ public final class CredentialCache implements AutoCloseable {
 				paused ? Instant.ofEpochMilli(guard.pausedUntil()) : null,
 				paused ? guard.consecutiveRejections() + " rejected logins in a row with credentials that never "
 						+ "logged in (lockout guard)" : null,
-				this.fetcher.stuckSince(), this.fetcher.threadsInside());
+				this.fetcher.stuckSince(), this.fetcher.threadsInside(),
+				(this.state.refused() != null) ? this.state.refused().fingerprint() : null);
 	}
 
 	/**

@@ -32,13 +32,15 @@ import org.jspecify.annotations.Nullable;
  * @param providerStuckSince since when a provider call has been running past the fetch
  * timeout, {@code null} when none is
  * @param providerThreads threads inside the provider now (at most one per cache)
+ * @param refusedFingerprint the fingerprint of a new credential the database refused while
+ * the previous one, still served, logs in; {@code null} when there is none
  */
 public record CredentialSnapshot(String dataSourceName, String providerType, @Nullable String username,
 		@Nullable String fingerprint, @Nullable Instant issuedAt, @Nullable Instant expiresAt, boolean valid,
 		boolean rejected, boolean refreshing, @Nullable Instant nextRefreshAt, @Nullable Failure lastFailure,
 		@Nullable Instant lastFailureAt, @Nullable Instant lastSuccessAt, @Nullable Failure lastRejection,
 		@Nullable Instant pausedUntil, @Nullable String pauseReason, @Nullable Instant providerStuckSince,
-		int providerThreads) {
+		int providerThreads, @Nullable String refusedFingerprint) {
 
 	/**
 	 * Whether the cache holds a credential at all (valid or not).

@@ -35,6 +35,12 @@ final class CredentialState {
 
 	private volatile @Nullable Instant lastSuccessAt;
 
+	/** The confirmed credential served before the current one, while it may still log in. */
+	private @Nullable Current lastConfirmed;
+
+	/** A fresh credential the database refused while the last confirmed one still logs in. */
+	private volatile @Nullable DbCredential refused;
+
 	CredentialState(RefreshSettings settings, Redactor redactor, CacheLog log) {
 		this.settings = settings;
 		this.guard = new LockoutGuard(settings.lockout());
@@ -66,6 +72,21 @@ final class CredentialState {
 	synchronized Accepted accept(DbCredential fetched, Instant now) {
 		boolean recovered = this.lastFailure != null;
 		Current previous = this.current;
+		long millis = now.toEpochMilli();
+		DbCredential refusedBefore = this.refused;
+		if (refusedBefore != null) {
+			if (fetched.sameLogin(refusedBefore) && previous != null && previous == this.confirmed
+					&& millis < previous.usableUntil) {
+				// The source still returns the credential the database refused: keep logging
+				// in with the one that works, and ask again later, backing off.
+				this.backoff.returnedAgain(millis);
+				this.lastFailure = null;
+				this.lastSuccessAt = now;
+				return new Accepted(previous, false, true, true, false, Math.max(this.backoff.notBefore() - millis, 0));
+			}
+			// Something else (or the old one has expired): judge it afresh.
+			this.refused = null;
+		}
 		boolean same = previous != null && previous.credential.sameLogin(fetched);
 		this.redactor.remember(fetched.secret());
 		// Keep a clamped expiry across refreshes of the same credential only while it
@@ -79,8 +100,10 @@ final class CredentialState {
 			this.log.clamped(fetched, RefreshSchedule.clampOf(fetched.expiresAt(), now));
 			effectiveExpiry = RefreshSchedule.effectiveExpiry(fetched.expiresAt(), now);
 		}
-		long millis = now.toEpochMilli();
 		boolean stillRejected = this.backoff.isRejected(fetched);
+		if (previous != null && !same && this.confirmed == previous && !previous.rejected) {
+			this.lastConfirmed = previous;
+		}
 		// During a pause the source's word changes nothing unless it is a new credential.
 		Current accepted = new Current(fetched, effectiveExpiry, now, stillRejected && this.guard.pausedAt(millis));
 		if (same && this.confirmed == previous && !previous.rejected) {
@@ -101,7 +124,7 @@ final class CredentialState {
 		this.current = accepted;
 		this.lastFailure = null;
 		this.lastSuccessAt = now;
-		return new Accepted(accepted, previous != null && !same, same, stillRejected, recovered);
+		return new Accepted(accepted, previous != null && !same, same, stillRejected, recovered, -1);
 	}
 
 	/**
@@ -124,6 +147,19 @@ final class CredentialState {
 			return -1;
 		}
 		this.guard.reason(reason);
+		Current fallback = this.lastConfirmed;
+		if (this.confirmed != current && fallback != null && now < fallback.usableUntil
+				&& !fallback.credential.sameLogin(rejected)) {
+			// A fresh credential the database refuses while the previous one still logs in
+			// (a broken template, a half-applied rotation): keep the previous one, report the
+			// new one, and re-fetch with backoff until the source returns something else.
+			this.refused = current.credential;
+			this.backoff.rejected(current.credential);
+			this.current = fallback;
+			this.confirmed = fallback;
+			this.log.refusedNewCredential(current.credential, fallback.credential, fallback.effectiveExpiry);
+			return 0;
+		}
 		long pause = 0;
 		// A credential that has logged in before was revoked; the re-fetch fixes that.
 		// One that never did may be wrong at the source, and trying it again risks a lockout.
@@ -162,8 +198,18 @@ final class CredentialState {
 		return this.guard.reset();
 	}
 
-	/** What a fetched credential meant. */
-	record Accepted(Current current, boolean rotated, boolean same, boolean stillRejected, boolean recovered) {
+	/** The fresh credential the database refused while the previous one is served, if any. */
+	@Nullable DbCredential refused() {
+		return this.refused;
+	}
+
+	/**
+	 * What a fetched credential meant.
+	 * @param current what is served now
+	 * @param retryIn when to fetch again (millis), or -1 for the regular schedule
+	 */
+	record Accepted(Current current, boolean rotated, boolean same, boolean stillRejected, boolean recovered,
+			long retryIn) {
 	}
 
 	/** A refresh that failed every attempt; {@code cause} is the raw failure, for callers only. */

@@ -159,7 +159,8 @@ final class Refresher {
 				Current served = this.state.current();
 				return (served != null) ? served.credential : null;
 			});
-			accept(fetched, cause, Duration.ofNanos(System.nanoTime() - started));
+			// What is served may be the previous credential (one the database still accepts).
+			fetched = accept(fetched, cause, Duration.ofNanos(System.nanoTime() - started));
 		}
 		catch (Throwable ex) {
 			failure = this.log.sanitize(ex);
@@ -179,14 +180,16 @@ final class Refresher {
 		}
 	}
 
-	private void accept(DbCredential fetched, RefreshCause cause, Duration took) {
+	private DbCredential accept(DbCredential fetched, RefreshCause cause, Duration took) {
 		Instant now = this.clock.instant();
 		CredentialState.Accepted accepted = this.state.accept(fetched, now);
-		scheduleNext(this.schedule.delay(accepted.current().effectiveExpiry, now.toEpochMilli(), Refresher::random));
+		scheduleNext((accepted.retryIn() >= 0) ? accepted.retryIn()
+				: this.schedule.delay(accepted.current().effectiveExpiry, now.toEpochMilli(), Refresher::random));
 		if (!accepted.stillRejected() && (accepted.rotated() || accepted.recovered() || cause == RefreshCause.STARTUP)) {
 			this.log.serving(fetched, accepted.current().effectiveExpiry, this.nextRefreshAt);
 		}
 		this.listeners.refreshSucceeded(this.cache, cause, took, fetched, accepted.rotated());
+		return accepted.current().credential;
 	}
 
 	private static long random(long bound) {

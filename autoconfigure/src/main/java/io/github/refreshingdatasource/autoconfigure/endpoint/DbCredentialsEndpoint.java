@@ -112,7 +112,8 @@ public final class DbCredentialsEndpoint {
 		return new CredentialDescriptor(snapshot.providerType(), snapshot.username(), state.value(),
 				snapshot.fingerprint(), iso(snapshot.issuedAt()), iso(snapshot.expiresAt()), iso(snapshot.nextRefreshAt()),
 				error(snapshot.lastFailure()), error(snapshot.lastRejection()), iso(snapshot.pausedUntil()),
-				snapshot.pauseReason(), iso(snapshot.providerStuckSince()), snapshot.providerThreads());
+				snapshot.pauseReason(), iso(snapshot.providerStuckSince()), snapshot.providerThreads(),
+				snapshot.refusedFingerprint());
 	}
 
 	// The snapshot's failures are already redacted; they carry no Throwable.
@@ -153,13 +154,15 @@ public final class DbCredentialsEndpoint {
 	 * @param providerStuckSince since when a provider call has been running past the fetch
 	 * timeout (ISO-8601), {@code null} when none is
 	 * @param providerThreads threads inside the provider now
+	 * @param refusedFingerprint a new credential the database refused while the previous
+	 * one, still served, logs in
 	 */
 	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record CredentialDescriptor(String provider, @Nullable String username, String state,
 			@Nullable String fingerprint, @Nullable String issuedAt, @Nullable String expiresAt,
 			@Nullable String nextRefreshAt, @Nullable ErrorDescriptor lastError, @Nullable ErrorDescriptor lastRejection,
 			@Nullable String pausedUntil, @Nullable String pauseReason, @Nullable String providerStuckSince,
-			int providerThreads) implements OperationResponseBody {
+			int providerThreads, @Nullable String refusedFingerprint) implements OperationResponseBody {
 	}
 
 	/**

@@ -68,6 +68,11 @@ final class DbCredentialsHealthIndicator implements HealthIndicator {
 				detail.put("pausedUntil", snapshot.pausedUntil().toString());
 				detail.put("pauseReason", snapshot.pauseReason());
 			}
+			if (snapshot.refusedFingerprint() != null) {
+				detail.put("refusedCredential", snapshot.refusedFingerprint());
+				detail.put("warning", "the database refused new credential " + snapshot.refusedFingerprint()
+						+ "; serving the previous one, which still logs in");
+			}
 			if (snapshot.providerStuckSince() != null) {
 				detail.put("providerStuckSince", snapshot.providerStuckSince().toString());
 				detail.put("providerThreads", snapshot.providerThreads());
