@@ -77,7 +77,9 @@ final class DbCredentialsHealthIndicator implements HealthIndicator {
 				detail.put("providerStuckSince", snapshot.providerStuckSince().toString());
 				detail.put("providerThreads", snapshot.providerThreads());
 			}
-			if (!snapshot.valid() && (snapshot.lastFailure() != null || !snapshot.refreshing())) {
+			// During a lockout pause the credential is unusable on purpose: OUT_OF_SERVICE, below.
+			if (!snapshot.paused() && !snapshot.valid()
+					&& (snapshot.lastFailure() != null || !snapshot.refreshing())) {
 				down = true;
 				if (snapshot.lastFailure() == null) {
 					detail.put("error", snapshot.hasCredential() ? "credential expired or rejected and no refresh is in flight"
