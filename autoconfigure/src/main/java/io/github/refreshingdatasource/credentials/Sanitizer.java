@@ -27,7 +27,24 @@ final class Sanitizer {
 	}
 
 	Throwable sanitize(Throwable failure) {
-		return copy(failure, new IdentityHashMap<>(), 0);
+		// Nothing to redact anywhere in the chain: hand on the original, every type intact.
+		return clean(failure, new IdentityHashMap<>(), 0) ? failure : copy(failure, new IdentityHashMap<>(), 0);
+	}
+
+	private boolean clean(Throwable failure, Map<Throwable, Throwable> seen, int depth) {
+		if (seen.put(failure, failure) != null) {
+			return true;
+		}
+		String message = failure.getMessage();
+		if (depth > MAX_DEPTH || (message != null && !message.equals(this.redact.apply(message)))) {
+			return false;
+		}
+		for (Throwable suppressed : failure.getSuppressed()) {
+			if (!clean(suppressed, seen, depth + 1)) {
+				return false;
+			}
+		}
+		return failure.getCause() == null || clean(failure.getCause(), seen, depth + 1);
 	}
 
 	private Throwable copy(Throwable original, Map<Throwable, Throwable> seen, int depth) {
