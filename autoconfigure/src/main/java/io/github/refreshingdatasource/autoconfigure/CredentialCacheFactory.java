@@ -8,6 +8,7 @@ import io.github.refreshingdatasource.credentials.CredentialCacheListener;
 import io.github.refreshingdatasource.credentials.CredentialFetchInterceptor;
 import io.github.refreshingdatasource.credentials.CredentialProvider;
 import io.github.refreshingdatasource.credentials.RefreshSettings;
+import io.github.refreshingdatasource.credentials.RefreshThreads;
 import io.github.refreshingdatasource.jdbc.RejectionHint;
 import io.github.refreshingdatasource.jdbc.TransportSecurity;
 import org.apache.commons.logging.Log;
@@ -35,8 +36,12 @@ final class CredentialCacheFactory {
 
 	private final ObjectProvider<CredentialFetchInterceptor> fetchInterceptors;
 
+	private final RefreshThreads threads;
+
 	CredentialCacheFactory(Environment environment, ObjectProvider<CredentialProviderFactory<?>> factories,
-			ObjectProvider<CredentialCacheListener> listeners, ObjectProvider<CredentialFetchInterceptor> fetchInterceptors) {
+			ObjectProvider<CredentialCacheListener> listeners, ObjectProvider<CredentialFetchInterceptor> fetchInterceptors,
+			RefreshThreads threads) {
+		this.threads = threads;
 		this.resolver = new CredentialPropertiesResolver(environment);
 		this.providers = new CredentialProviders(this.resolver, factories);
 		this.listeners = listeners;
@@ -89,9 +94,9 @@ final class CredentialCacheFactory {
 	}
 
 	/** The one place a cache is constructed, so shared engine resources are wired here alone. */
-	private static CredentialCache newCache(String name, ProviderType type, CredentialProvider provider,
+	private CredentialCache newCache(String name, ProviderType type, CredentialProvider provider,
 			DataSourceDetails details, RefreshSettings settings) {
-		return new CredentialCache(name, type.value(), provider, details.username(), settings);
+		return new CredentialCache(name, type.value(), provider, details.username(), settings, this.threads);
 	}
 
 	/** The first interceptor (highest precedence) wraps the second, which wraps the call. */

@@ -164,6 +164,13 @@ public class CredentialProperties {
 		@DurationUnit(java.time.temporal.ChronoUnit.MILLIS)
 		private Duration minInterval = Duration.ofSeconds(1);
 
+		/**
+		 * Shortest time between two manual refreshes (the Actuator endpoint's POST) that call
+		 * the provider; one asked for sooner is refused, so repeated requests cannot hammer
+		 * the source or defeat the lockout guard. Zero turns the limit off.
+		 */
+		private Duration manualMinInterval = Duration.ofSeconds(10);
+
 		private final Retry retry = new Retry();
 
 		private final Lockout lockout = new Lockout();
@@ -224,6 +231,14 @@ public class CredentialProperties {
 			return this.lockout;
 		}
 
+		public Duration getManualMinInterval() {
+			return this.manualMinInterval;
+		}
+
+		public void setManualMinInterval(Duration manualMinInterval) {
+			this.manualMinInterval = manualMinInterval;
+		}
+
 		RefreshSettings toSettings() {
 			return new RefreshSettings(this.beforeExpiry, this.jitter, this.fetchTimeout, this.defaultLifetime,
 					this.minInterval,
@@ -231,7 +246,7 @@ public class CredentialProperties {
 							this.retry.maxInterval),
 					new RefreshSettings.Lockout(this.lockout.maxConsecutiveRejections, this.lockout.pause,
 							this.lockout.maxPause),
-					this.mode);
+					this.mode, this.manualMinInterval);
 		}
 
 	}

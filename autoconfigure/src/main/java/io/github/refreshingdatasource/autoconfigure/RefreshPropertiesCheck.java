@@ -34,6 +34,7 @@ final class RefreshPropertiesCheck {
 		positive(name, "refresh.fetch-timeout", refresh.getFetchTimeout());
 		positive(name, "refresh.default-lifetime", refresh.getDefaultLifetime());
 		notNegative(name, "refresh.min-interval", refresh.getMinInterval());
+		notNegative(name, "refresh.manual-min-interval", refresh.getManualMinInterval());
 		check(name, "refresh.retry.max-attempts", retry.getMaxAttempts() >= 1, "an integer of 1 or more (1: no retry)");
 		positive(name, "refresh.retry.initial-interval", retry.getInitialInterval());
 		check(name, "refresh.retry.multiplier", retry.getMultiplier() >= 1, "a number of 1 or more (1: a fixed wait)");

@@ -5,6 +5,7 @@ import javax.sql.DataSource;
 import io.github.refreshingdatasource.autoconfigure.provider.CredentialProviderFactory;
 import io.github.refreshingdatasource.credentials.CredentialCacheListener;
 import io.github.refreshingdatasource.credentials.CredentialCacheRegistry;
+import io.github.refreshingdatasource.credentials.RefreshThreads;
 import io.github.refreshingdatasource.credentials.CredentialFetchInterceptor;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -33,9 +34,23 @@ import org.springframework.jdbc.datasource.AbstractDriverBasedDataSource;
 @Import(ProviderConfigurations.class)
 public final class RefreshingDataSourceAutoConfiguration {
 
+	/**
+	 * The engine threads every cache of the application shares: one scheduler thread and
+	 * small bounded pools whose idle threads time out, so threads do not grow with the
+	 * number of DataSources.
+	 */
+	@Bean(destroyMethod = "close")
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static RefreshThreads refreshingDataSourceThreads() {
+		return new RefreshThreads();
+	}
+
+	/**
+	 * Takes the threads so that it, and so every cache, is closed before them.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
-	CredentialCacheRegistry credentialCacheRegistry() {
+	CredentialCacheRegistry credentialCacheRegistry(RefreshThreads refreshingDataSourceThreads) {
 		return new CredentialCacheRegistry();
 	}
 
@@ -44,10 +59,11 @@ public final class RefreshingDataSourceAutoConfiguration {
 	 */
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	static DataSourceBinder refreshingDataSourceBinder(Environment environment,
+	static DataSourceBinder refreshingDataSourceBinder(Environment environment, RefreshThreads refreshingDataSourceThreads,
 			ObjectProvider<CredentialCacheRegistry> registry, ObjectProvider<CredentialProviderFactory<?>> factories,
 			ObjectProvider<CredentialCacheListener> listeners, ObjectProvider<CredentialFetchInterceptor> fetchInterceptors) {
-		return new DataSourceBinder(new CredentialCacheFactory(environment, factories, listeners, fetchInterceptors),
+		return new DataSourceBinder(new CredentialCacheFactory(environment, factories, listeners, fetchInterceptors,
+				refreshingDataSourceThreads),
 				registry);
 	}
 

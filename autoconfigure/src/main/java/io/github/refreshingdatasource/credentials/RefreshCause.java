@@ -11,8 +11,11 @@ public enum RefreshCause {
 	/** First fetch, when the DataSource is bound. */
 	STARTUP,
 
-	/** Refresh ahead of expiry, a retry after a failed refresh, or a change the source announced. */
+	/** Refresh ahead of expiry, or a retry after a failed refresh. */
 	SCHEDULED,
+
+	/** The source announced a change (a watched file was rewritten, say). */
+	SOURCE_CHANGED,
 
 	/** A connection needed a credential and the cached one had expired. */
 	EXPIRED,
@@ -24,7 +27,7 @@ public enum RefreshCause {
 	MANUAL;
 
 	public String tagValue() {
-		return name().toLowerCase(Locale.ROOT);
+		return name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}
 
 }

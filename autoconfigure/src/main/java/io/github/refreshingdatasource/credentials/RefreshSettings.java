@@ -19,9 +19,12 @@ import org.springframework.util.Assert;
  * @param retry how a failed fetch is retried
  * @param lockout when logins pause after repeated rejections
  * @param mode whether a still-valid credential is refreshed on a schedule or on demand
+ * @param manualMinInterval the shortest time between two manual refreshes that call the
+ * provider ({@link CredentialCache#refresh()}); one asked for sooner is refused with a
+ * {@link RefreshRateLimitedException}; zero for no limit
  */
 public record RefreshSettings(Duration beforeExpiry, Duration jitter, Duration fetchTimeout, Duration defaultLifetime,
-		Duration minInterval, Retry retry, Lockout lockout, RefreshMode mode) {
+		Duration minInterval, Retry retry, Lockout lockout, RefreshMode mode, Duration manualMinInterval) {
 
 	public RefreshSettings {
 		Assert.isTrue(!beforeExpiry.isNegative(), "beforeExpiry must not be negative");
@@ -32,6 +35,24 @@ public record RefreshSettings(Duration beforeExpiry, Duration jitter, Duration f
 		Assert.notNull(retry, "retry must not be null");
 		Assert.notNull(lockout, "lockout must not be null");
 		Assert.notNull(mode, "mode must not be null");
+		Assert.isTrue(!manualMinInterval.isNegative(), "manualMinInterval must not be negative");
+	}
+
+	/**
+	 * Settings without a limit on manual refreshes, as before the limit existed; the
+	 * {@link #defaults()} and the configuration properties limit them to one per 10 s.
+	 * @param beforeExpiry see {@link #beforeExpiry()}
+	 * @param jitter see {@link #jitter()}
+	 * @param fetchTimeout see {@link #fetchTimeout()}
+	 * @param defaultLifetime see {@link #defaultLifetime()}
+	 * @param minInterval see {@link #minInterval()}
+	 * @param retry see {@link #retry()}
+	 * @param lockout see {@link #lockout()}
+	 * @param mode see {@link #mode()}
+	 */
+	public RefreshSettings(Duration beforeExpiry, Duration jitter, Duration fetchTimeout, Duration defaultLifetime,
+			Duration minInterval, Retry retry, Lockout lockout, RefreshMode mode) {
+		this(beforeExpiry, jitter, fetchTimeout, defaultLifetime, minInterval, retry, lockout, mode, Duration.ZERO);
 	}
 
 	/**
@@ -52,15 +73,28 @@ public record RefreshSettings(Duration beforeExpiry, Duration jitter, Duration f
 
 	/**
 	 * The defaults: refresh 4 minutes before expiry with up to 30 s of jitter, 10 s fetch
-	 * timeout, 15 minutes for credentials without expiry, at least 1 s between refreshes,
-	 * 5 attempts backing off from 200 ms doubling to 10 s; logins pause after 3 rejections
+	 * timeout, 15 minutes for credentials without expiry, at least 1 s between refreshes and
+	 * 10 s between manual refreshes, 5 attempts backing off from 200 ms doubling to 10 s; logins pause after 3 rejections
 	 * in a row, for 30 s doubling to 5 minutes; refresh in the background.
 	 * @return the default settings
 	 */
 	public static RefreshSettings defaults() {
 		return new RefreshSettings(Duration.ofMinutes(4), Duration.ofSeconds(30), Duration.ofSeconds(10),
 				Duration.ofMinutes(15), Duration.ofSeconds(1), Retry.defaults(), Lockout.defaults(),
-				RefreshMode.BACKGROUND);
+				RefreshMode.BACKGROUND, DEFAULT_MANUAL_MIN_INTERVAL);
+	}
+
+	/** One manual refresh per 10 s: enough for an operator, too few to lock an account. */
+	public static final Duration DEFAULT_MANUAL_MIN_INTERVAL = Duration.ofSeconds(10);
+
+	/**
+	 * Return a copy with the given limit on manual refreshes.
+	 * @param manualMinInterval see {@link #manualMinInterval()}
+	 * @return the copy
+	 */
+	public RefreshSettings withManualMinInterval(Duration manualMinInterval) {
+		return new RefreshSettings(this.beforeExpiry, this.jitter, this.fetchTimeout, this.defaultLifetime,
+				this.minInterval, this.retry, this.lockout, this.mode, manualMinInterval);
 	}
 
 	/**
@@ -70,7 +104,7 @@ public record RefreshSettings(Duration beforeExpiry, Duration jitter, Duration f
 	 */
 	public RefreshSettings withMode(RefreshMode mode) {
 		return new RefreshSettings(this.beforeExpiry, this.jitter, this.fetchTimeout, this.defaultLifetime,
-				this.minInterval, this.retry, this.lockout, mode);
+				this.minInterval, this.retry, this.lockout, mode, this.manualMinInterval);
 	}
 
 	private static boolean isPositive(Duration duration) {

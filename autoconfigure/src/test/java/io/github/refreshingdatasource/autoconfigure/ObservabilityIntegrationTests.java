@@ -67,6 +67,8 @@ import static org.awaitility.Awaitility.await;
 				"spring.datasource.hikari.connection-timeout=5000", "refreshing.datasource.provider.type=bean",
 				"refreshing.datasource.refresh.jitter=0s", "refreshing.datasource.refresh.before-expiry=2s",
 				"refreshing.datasource.refresh.fetch-timeout=2s",
+				// Several POSTs in a row on purpose (issue 11 limits them to one per 10 s by default).
+				"refreshing.datasource.refresh.manual-min-interval=0s",
 				"refreshing.datasource.refresh.retry.max-attempts=2",
 				"refreshing.datasource.refresh.retry.initial-interval=50ms",
 				"refreshing.datasource.refresh.retry.max-interval=1s",
@@ -147,7 +149,8 @@ class ObservabilityIntegrationTests {
 		assertThat(all.propertyNames()).containsExactly("datasources");
 		JsonNode credential = all.get("datasources").get("dataSource");
 		assertThat(credential.propertyNames()).containsExactlyInAnyOrder("provider", "username", "state", "fingerprint",
-				"issuedAt", "expiresAt", "nextRefreshAt", "lastError");
+				"issuedAt", "expiresAt", "nextRefreshAt", "lastError", "lastRejection", "pausedUntil", "pauseReason",
+				"providerStuckSince", "providerThreads", "refusedFingerprint");
 		assertThat(credential.get("provider").asString()).isEqualTo("bean");
 		assertThat(credential.get("username").asString()).isEqualTo(ROLE);
 		assertThat(credential.get("state").asString()).isEqualTo("valid");

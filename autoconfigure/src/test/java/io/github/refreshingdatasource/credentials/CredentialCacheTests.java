@@ -171,7 +171,7 @@ class CredentialCacheTests {
 			assertThat(cache.get()).isSameAs(valid);
 			CredentialSnapshot snapshot = cache.snapshot();
 			assertThat(snapshot.valid()).isTrue();
-			assertThat(snapshot.lastFailure()).isInstanceOf(IllegalStateException.class).hasMessage("vault sealed");
+			assertThat(snapshot.lastFailure()).isEqualTo(new CredentialSnapshot.Failure("IllegalStateException", "vault sealed"));
 			assertThat(snapshot.lastFailureAt()).isNotNull();
 
 			await().atMost(Duration.ofSeconds(3)).until(() -> !cache.snapshot().valid());

@@ -16,11 +16,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.github.refreshingdatasource.credentials.CredentialCache;
 import io.github.refreshingdatasource.credentials.CredentialCacheRegistry;
 import io.github.refreshingdatasource.credentials.CredentialSnapshot;
+import io.github.refreshingdatasource.credentials.RefreshRateLimitedException;
 import io.github.refreshingdatasource.credentials.RefreshSettings;
 import io.github.refreshingdatasource.jdbc.CredentialState;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -81,8 +83,15 @@ public final class DbCredentialsEndpoint {
 		try {
 			cache.refresh().get(refreshWait(cache.getSettings()).toMillis(), TimeUnit.MILLISECONDS);
 		}
-		catch (ExecutionException | TimeoutException | CancellationException ex) {
-			// Reported through the state and lastError below.
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RefreshRateLimitedException refused) {
+				// HTTP 400 with the reason: the caller asked too soon (refresh.manual-min-interval).
+				throw new InvalidEndpointRequestException(refused.getMessage(), refused.getMessage());
+			}
+			// Otherwise reported through the state and lastError below.
+		}
+		catch (TimeoutException | CancellationException ex) {
+			// Reported through the state below.
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -100,17 +109,17 @@ public final class DbCredentialsEndpoint {
 
 	private CredentialDescriptor describe(CredentialCache cache) {
 		CredentialSnapshot snapshot = cache.snapshot();
-		Throwable failure = snapshot.lastFailure();
-		ErrorDescriptor lastError = null;
-		if (failure != null) {
-			String message = failure.getMessage();
-			lastError = new ErrorDescriptor(failure.getClass().getSimpleName(),
-					(message != null) ? cache.redact(message) : null);
-		}
 		CredentialState state = CredentialState.of(snapshot, this.dataSources.apply(cache.getDataSourceName()));
 		return new CredentialDescriptor(snapshot.providerType(), snapshot.username(), state.value(),
 				snapshot.fingerprint(), iso(snapshot.issuedAt()), iso(snapshot.expiresAt()), iso(snapshot.nextRefreshAt()),
-				lastError);
+				error(snapshot.lastFailure()), error(snapshot.lastRejection()), iso(snapshot.pausedUntil()),
+				snapshot.pauseReason(), iso(snapshot.providerStuckSince()), snapshot.providerThreads(),
+				snapshot.refusedFingerprint());
+	}
+
+	// The snapshot's failures are already redacted; they carry no Throwable.
+	private static @Nullable ErrorDescriptor error(CredentialSnapshot.@Nullable Failure failure) {
+		return (failure != null) ? new ErrorDescriptor(failure.type(), failure.message()) : null;
 	}
 
 	// Strings rather than Instants, so the format does not depend on the application's JSON settings.
@@ -138,11 +147,23 @@ public final class DbCredentialsEndpoint {
 	 * @param expiresAt when it expires (ISO-8601), {@code null} when it does not
 	 * @param nextRefreshAt when the next refresh is scheduled (ISO-8601)
 	 * @param lastError the failure of the last refresh, while no refresh has succeeded since
+	 * @param lastRejection what the database said when it last rejected a login, during a
+	 * run of rejections
+	 * @param pausedUntil until when the lockout guard pauses logins (ISO-8601), {@code null}
+	 * when it does not
+	 * @param pauseReason why logins are paused
+	 * @param providerStuckSince since when a provider call has been running past the fetch
+	 * timeout (ISO-8601), {@code null} when none is
+	 * @param providerThreads threads inside the provider now
+	 * @param refusedFingerprint a new credential the database refused while the previous
+	 * one, still served, logs in
 	 */
 	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record CredentialDescriptor(String provider, @Nullable String username, String state,
 			@Nullable String fingerprint, @Nullable String issuedAt, @Nullable String expiresAt,
-			@Nullable String nextRefreshAt, @Nullable ErrorDescriptor lastError) implements OperationResponseBody {
+			@Nullable String nextRefreshAt, @Nullable ErrorDescriptor lastError, @Nullable ErrorDescriptor lastRejection,
+			@Nullable String pausedUntil, @Nullable String pauseReason, @Nullable String providerStuckSince,
+			int providerThreads, @Nullable String refusedFingerprint) implements OperationResponseBody {
 	}
 
 	/**

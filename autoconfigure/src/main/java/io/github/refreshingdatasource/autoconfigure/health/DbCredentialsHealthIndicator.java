@@ -46,6 +46,7 @@ final class DbCredentialsHealthIndicator implements HealthIndicator {
 	@Override
 	public Health health() {
 		boolean down = false;
+		boolean paused = false;
 		Map<String, Object> details = new LinkedHashMap<>();
 		Instant now = this.clock.instant();
 		for (CredentialCache cache : this.caches.getAll()) {
@@ -57,9 +58,28 @@ final class DbCredentialsHealthIndicator implements HealthIndicator {
 				detail.put("expiresAt", snapshot.expiresAt().toString());
 			}
 			if (snapshot.lastFailure() != null) {
-				detail.put("error", describe(cache, snapshot.lastFailure()));
+				detail.put("error", snapshot.lastFailure().toString());
 			}
-			if (!snapshot.valid() && (snapshot.lastFailure() != null || !snapshot.refreshing())) {
+			if (snapshot.lastRejection() != null) {
+				detail.put("lastRejection", snapshot.lastRejection().toString());
+			}
+			if (snapshot.pausedUntil() != null) {
+				paused = true;
+				detail.put("pausedUntil", snapshot.pausedUntil().toString());
+				detail.put("pauseReason", snapshot.pauseReason());
+			}
+			if (snapshot.refusedFingerprint() != null) {
+				detail.put("refusedCredential", snapshot.refusedFingerprint());
+				detail.put("warning", "the database refused new credential " + snapshot.refusedFingerprint()
+						+ "; serving the previous one, which still logs in");
+			}
+			if (snapshot.providerStuckSince() != null) {
+				detail.put("providerStuckSince", snapshot.providerStuckSince().toString());
+				detail.put("providerThreads", snapshot.providerThreads());
+			}
+			// During a lockout pause the credential is unusable on purpose: OUT_OF_SERVICE, below.
+			if (!snapshot.paused() && !snapshot.valid()
+					&& (snapshot.lastFailure() != null || !snapshot.refreshing())) {
 				down = true;
 				if (snapshot.lastFailure() == null) {
 					detail.put("error", snapshot.hasCredential() ? "credential expired or rejected and no refresh is in flight"
@@ -72,16 +92,14 @@ final class DbCredentialsHealthIndicator implements HealthIndicator {
 			}
 			details.put(cache.getDataSourceName(), detail);
 		}
-		return (down ? Health.down() : Health.up()).withDetails(details).build();
+		// A lockout pause is deliberate, not a breakage: OUT_OF_SERVICE (503 like DOWN by
+		// default) tells it apart, and DOWN still wins when another DataSource is broken.
+		Health.Builder builder = down ? Health.down() : paused ? Health.outOfService() : Health.up();
+		return builder.withDetails(details).build();
 	}
 
 	private boolean expiresSoon(@Nullable Instant expiresAt, Instant now) {
 		return expiresAt != null && !now.plus(this.warnBeforeExpiry).isBefore(expiresAt);
-	}
-
-	private static String describe(CredentialCache cache, Throwable failure) {
-		String message = failure.getMessage();
-		return failure.getClass().getSimpleName() + ((message != null) ? ": " + cache.redact(message) : "");
 	}
 
 }

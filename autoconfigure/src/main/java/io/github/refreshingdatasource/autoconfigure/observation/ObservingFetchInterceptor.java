@@ -54,7 +54,8 @@ final class ObservingFetchInterceptor implements CredentialFetchInterceptor, Sma
 		}
 		catch (Throwable ex) {
 			observation.lowCardinalityKeyValue("outcome", "failure");
-			observation.error(ex);
+			// Tracing exporters ship the error: a copy with every message redacted.
+			observation.error(cache.sanitize(ex));
 			throw ex;
 		}
 		finally {

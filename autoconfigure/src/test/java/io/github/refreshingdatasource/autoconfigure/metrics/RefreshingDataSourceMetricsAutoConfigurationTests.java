@@ -59,7 +59,8 @@ class RefreshingDataSourceMetricsAutoConfigurationTests {
 				.until(() -> refreshes(registry, "dataSource", "startup", "success").count() == 1);
 			assertThat(registry.find(CredentialCacheMeterBinder.REFRESH).tag("datasource", "dataSource").meters())
 				.as("one timer per cause and outcome")
-				.hasSize(10)
+				// Issue 11: six causes now (source-changed added), two outcomes.
+				.hasSize(12)
 				.allSatisfy((meter) -> assertThat(meter.getId().getTags()).extracting((tag) -> tag.getKey())
 					.containsExactlyInAnyOrder("datasource", "provider", "cause", "outcome"));
 			assertThat(refreshes(registry, "dataSource", "startup", "failure").count()).isZero();

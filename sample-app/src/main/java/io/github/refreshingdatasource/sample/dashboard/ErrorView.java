@@ -1,6 +1,7 @@
 package io.github.refreshingdatasource.sample.dashboard;
 
 import io.github.refreshingdatasource.credentials.CredentialCache;
+import io.github.refreshingdatasource.credentials.CredentialSnapshot;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,12 +13,9 @@ import org.jspecify.annotations.Nullable;
  */
 public record ErrorView(String type, @Nullable String message) {
 
-	static @Nullable ErrorView of(@Nullable Throwable failure, CredentialCache cache) {
-		if (failure == null) {
-			return null;
-		}
-		String message = failure.getMessage();
-		return new ErrorView(failure.getClass().getSimpleName(), (message != null) ? cache.redact(message) : null);
+	static @Nullable ErrorView of(CredentialSnapshot.@Nullable Failure failure, CredentialCache cache) {
+		// Already redacted by the cache.
+		return (failure != null) ? new ErrorView(failure.type(), failure.message()) : null;
 	}
 
 }
