@@ -38,7 +38,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Caches live and die with their DataSource: a prototype-scoped HikariCP DataSource on the
  * real SCRAM-only PostgreSQL is created, used, destroyed and re-created under the same name;
- * each time one cache is registered, the old one is closed (its threads gone), its meters are
+ * each time one cache is registered, the old one is closed (nothing scheduled), its meters are
  * removed, and queries work. Closing the context closes what is left.
  */
 class DataSourceLifecycleIntegrationTests {
@@ -89,7 +89,7 @@ class DataSourceLifecycleIntegrationTests {
 				assertThat(query(dataSource)).isEqualTo(role);
 				await().atMost(Duration.ofSeconds(5))
 					.until(() -> !meters.find("datasource.credentials.age").tag("datasource", NAME).meters().isEmpty());
-				assertThat(engineThreads()).isPositive();
+				assertThat(cache.snapshot().nextRefreshAt()).as("scheduled while bound").isNotNull();
 
 				// Without a bean name Spring infers no close method: the cache goes, the pool is the caller's.
 				beanFactory.destroyBean(dataSource);
@@ -98,7 +98,7 @@ class DataSourceLifecycleIntegrationTests {
 				dataSource.close();
 				assertThat(meters.find("datasource.credentials.age").tag("datasource", NAME).meters()).isEmpty();
 				assertThat(meters.find("datasource.credentials.refresh").tag("datasource", NAME).meters()).isEmpty();
-				await().atMost(Duration.ofSeconds(5)).until(() -> engineThreads() == 0);
+				assertThat(cache.snapshot().nextRefreshAt()).as("closed: nothing scheduled").isNull();
 				previous.add(cache);
 			}
 		});
@@ -107,6 +107,7 @@ class DataSourceLifecycleIntegrationTests {
 	@Test
 	void closingTheContextClosesEveryCache() {
 		List<CredentialCache> caches = new ArrayList<>();
+		java.util.Set<Thread> before = java.util.Set.copyOf(Thread.getAllStackTraces().keySet());
 		this.runner.run((context) -> {
 			context.getBean(NAME, DataSource.class);
 			CredentialCacheRegistry registry = context.getBean(CredentialCacheRegistry.class);
@@ -115,7 +116,11 @@ class DataSourceLifecycleIntegrationTests {
 			((ConfigurableApplicationContext) context).close();
 			assertThat(registry.getAll()).isEmpty();
 		});
-		await().atMost(Duration.ofSeconds(5)).until(() -> engineThreads() == 0);
+		assertThat(caches).allSatisfy((cache) -> assertThat(cache.snapshot().nextRefreshAt()).isNull());
+		// The engine's shared threads go with the context.
+		await().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces().keySet().stream()
+			.noneMatch((thread) -> thread.isAlive() && !before.contains(thread)
+					&& thread.getName().startsWith("refreshing-datasource")));
 	}
 
 	@Test
@@ -142,14 +147,6 @@ class DataSourceLifecycleIntegrationTests {
 		}
 	}
 
-	/** Live threads of this DataSource's cache (scheduler and fetch threads). */
-	private static long engineThreads() {
-		return Thread.getAllStackTraces()
-			.keySet()
-			.stream()
-			.filter((thread) -> thread.isAlive() && thread.getName().startsWith("refreshing-datasource-" + NAME))
-			.count();
-	}
 
 	@Configuration(proxyBeanMethods = false)
 	static class PrototypeDataSource {

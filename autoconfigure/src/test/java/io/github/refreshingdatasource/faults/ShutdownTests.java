@@ -56,7 +56,7 @@ class ShutdownTests {
 					CredentialCache cache = FaultFixtures.cache(context, "dataSource");
 					try (Workload load = new Workload("shutdown", pool, 16, Duration.ofSeconds(30), null)) {
 						await().atMost(Duration.ofSeconds(10)).until(() -> load.successes() > 200);
-						assertThat(threadsNamed("refreshing-datasource-dataSource")).isNotEmpty();
+						assertThat(threadsNamed("refreshing-datasource")).as("the engine's shared threads").isNotEmpty();
 						assertThat(threadsNamed(pool.getPoolName())).isNotEmpty();
 						assertThat(cache.snapshot().nextRefreshAt()).isNotNull();
 						int requests = server.requests();

@@ -54,7 +54,7 @@ class SanitizedObservationErrorTests {
 		StringWriter trace = new StringWriter();
 		recorded.get().printStackTrace(new PrintWriter(trace));
 		assertThat(recorded.get()).isInstanceOf(IllegalStateException.class);
-		assertThat(trace.toString()).contains("upstream answered ******").doesNotContain(NEVER_SERVED);
+		assertThat(trace.toString()).contains("upstream answered access_token=******").doesNotContain(NEVER_SERVED);
 	}
 
 }
