@@ -18,4 +18,10 @@ public record ErrorView(String type, @Nullable String message) {
 		return (failure != null) ? new ErrorView(failure.type(), failure.message()) : null;
 	}
 
+	static ErrorView of(Throwable failure, CredentialCache cache) {
+		// Listeners get sanitized failures; redacting again costs nothing and keeps this safe alone.
+		String message = failure.getMessage();
+		return new ErrorView(failure.getClass().getSimpleName(), (message != null) ? cache.redact(message) : null);
+	}
+
 }
