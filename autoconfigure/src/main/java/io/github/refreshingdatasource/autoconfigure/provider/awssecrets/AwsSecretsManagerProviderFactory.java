@@ -86,7 +86,8 @@ final class AwsSecretsManagerProviderFactory implements CredentialProviderFactor
 	public RefreshSettings refreshSettings(RefreshSettings configured, AwsSecretsManagerProviderSettings settings) {
 		return new RefreshSettings(configured.beforeExpiry(), configured.jitter(), configured.fetchTimeout(),
 				settings.getRefreshInterval(), configured.minInterval(), configured.retry(), configured.lockout(),
-				configured.mode());
+				configured.mode())
+			.withManualMinInterval(configured.manualMinInterval());
 	}
 
 	@Override
