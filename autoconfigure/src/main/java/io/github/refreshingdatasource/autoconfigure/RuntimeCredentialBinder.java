@@ -36,57 +36,35 @@ final class RuntimeCredentialBinder implements CredentialBinder {
 		return new Handle(name, pool, binding);
 	}
 
-	private final class Handle implements CredentialBinding {
-
-		private final String name;
+	private final class Handle extends RuntimeHandle implements CredentialBinding {
 
 		private final DataSource pool;
 
-		private final @Nullable Binding binding;
-
-		private boolean closed;
-
 		Handle(String name, DataSource pool, @Nullable Binding binding) {
-			this.name = name;
+			super(name, RuntimeCredentialBinder.this.binder, binding);
 			this.pool = pool;
-			this.binding = binding;
 		}
 
 		@Override
-		public String name() {
-			return this.name;
+		void forget(DataSourceBinder binder) {
+			binder.forget(this.pool);
 		}
 
 		@Override
-		public boolean isBound() {
-			return this.binding != null;
-		}
-
-		@Override
-		public void close() {
-			synchronized (this) {
-				if (this.closed) {
-					return;
-				}
-				this.closed = true;
-			}
-			RuntimeCredentialBinder.this.binder.forget(this.pool);
-			if (this.binding != null) {
-				RuntimeCredentialBinder.this.binder.unbind(this.binding);
-			}
+		void closePool() {
 			if (this.pool instanceof AutoCloseable closeable) {
 				try {
 					closeable.close();
 				}
 				catch (Exception ex) {
-					logger.warn("DataSource '" + this.name + "': closing the pool failed: " + ex.getClass().getName());
+					logger.warn("DataSource '" + name() + "': closing the pool failed: " + ex.getClass().getName());
 				}
 			}
 		}
 
 		@Override
 		public String toString() {
-			return "CredentialBinding[" + this.name + "]";
+			return "CredentialBinding[" + name() + "]";
 		}
 
 	}

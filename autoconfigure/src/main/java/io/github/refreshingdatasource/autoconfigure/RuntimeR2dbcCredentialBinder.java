@@ -60,30 +60,13 @@ final class RuntimeR2dbcCredentialBinder implements R2dbcCredentialBinder {
 		}
 	}
 
-	private final class Handle implements R2dbcBinding {
-
-		private final String name;
+	private final class Handle extends RuntimeHandle implements R2dbcBinding {
 
 		private final ConnectionPool pool;
 
-		private final @Nullable Binding binding;
-
-		private boolean closed;
-
 		Handle(String name, ConnectionPool pool, @Nullable Binding binding) {
-			this.name = name;
+			super(name, RuntimeR2dbcCredentialBinder.this.binder, binding);
 			this.pool = pool;
-			this.binding = binding;
-		}
-
-		@Override
-		public String name() {
-			return this.name;
-		}
-
-		@Override
-		public boolean isBound() {
-			return this.binding != null;
 		}
 
 		@Override
@@ -92,28 +75,19 @@ final class RuntimeR2dbcCredentialBinder implements R2dbcCredentialBinder {
 		}
 
 		@Override
-		public void close() {
-			synchronized (this) {
-				if (this.closed) {
-					return;
-				}
-				this.closed = true;
-			}
-			if (this.binding != null) {
-				RuntimeR2dbcCredentialBinder.this.binder.unbind(this.binding);
-			}
+		void closePool() {
 			try {
 				// Blocks like closing a JDBC pool does, so the connections are gone when close returns.
 				this.pool.disposeLater().block(DISPOSE_TIMEOUT);
 			}
 			catch (RuntimeException ex) {
-				logger.warn("ConnectionFactory '" + this.name + "': disposing the pool failed: " + ex.getClass().getName());
+				logger.warn("ConnectionFactory '" + name() + "': disposing the pool failed: " + ex.getClass().getName());
 			}
 		}
 
 		@Override
 		public String toString() {
-			return "R2dbcBinding[" + this.name + "]";
+			return "R2dbcBinding[" + name() + "]";
 		}
 
 	}

@@ -15,11 +15,10 @@ import io.github.refreshingdatasource.credentials.CredentialCache;
 import io.github.refreshingdatasource.credentials.CredentialCacheRegistry;
 import io.github.refreshingdatasource.credentials.CredentialProvider;
 import io.github.refreshingdatasource.credentials.DbCredential;
-import io.github.refreshingdatasource.testsupport.ScramPostgres;
+import io.github.refreshingdatasource.testsupport.PostgresLoginRole;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -43,35 +42,19 @@ import static org.awaitility.Awaitility.await;
  */
 class DataSourceLifecycleIntegrationTests {
 
+	@RegisterExtension
+	static final PostgresLoginRole database = new PostgresLoginRole("lifecycle_user");
+
 	private static final String NAME = "tenantDataSource";
-
-	private static ScramPostgres postgres;
-
-	private static String role;
-
-	private static String password;
-
-	@BeforeAll
-	static void startPostgres() {
-		postgres = ScramPostgres.start();
-		role = "lifecycle_user";
-		password = ScramPostgres.randomPassword();
-		postgres.createLoginRole(role, password);
-	}
-
-	@AfterAll
-	static void stopPostgres() {
-		postgres.close();
-	}
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RefreshingDataSourceAutoConfiguration.class,
 				MetricsAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
 				CompositeMeterRegistryAutoConfiguration.class, RefreshingDataSourceMetricsAutoConfiguration.class))
 		.withUserConfiguration(PrototypeDataSource.class)
-		.withBean(CredentialProvider.class, () -> () -> DbCredential.of(role, password, null))
+		.withBean(CredentialProvider.class, () -> () -> DbCredential.of(database.role(), database.password(), null))
 		.withPropertyValues("refreshing.datasource.provider.type=bean", "refreshing.datasource.refresh.jitter=0s",
-				"test.jdbc-url=" + postgres.jdbcUrl());
+				"test.jdbc-url=" + database.jdbcUrl());
 
 	@Test
 	void destroyingAPrototypeDataSourceClosesAndUnregistersItsCacheAndReCreatingItWorks() {
@@ -86,7 +69,7 @@ class DataSourceLifecycleIntegrationTests {
 				assertThat(registry.getAll()).hasSize(1);
 				CredentialCache cache = registry.get(NAME);
 				assertThat(cache).isNotNull().isNotIn(previous);
-				assertThat(query(dataSource)).isEqualTo(role);
+				assertThat(query(dataSource)).isEqualTo(database.role());
 				await().atMost(Duration.ofSeconds(5))
 					.until(() -> !meters.find("datasource.credentials.age").tag("datasource", NAME).meters().isEmpty());
 				assertThat(cache.snapshot().nextRefreshAt()).as("scheduled while bound").isNotNull();
@@ -134,7 +117,7 @@ class DataSourceLifecycleIntegrationTests {
 			assertThat(registry.unregister(firstCache)).as("already unregistered").isFalse();
 			HikariDataSource second = (HikariDataSource) context.getBean(NAME, DataSource.class);
 			assertThat(registry.get(NAME)).isNotSameAs(firstCache);
-			assertThat(query(second)).isEqualTo(role);
+			assertThat(query(second)).isEqualTo(database.role());
 			context.getBeanFactory().destroyBean(second);
 		});
 	}
@@ -146,7 +129,6 @@ class DataSourceLifecycleIntegrationTests {
 			return result.getString(1);
 		}
 	}
-
 
 	@Configuration(proxyBeanMethods = false)
 	static class PrototypeDataSource {

@@ -7,10 +7,10 @@ import java.sql.SQLException;
 
 import javax.sql.DataSource;
 
+import io.github.refreshingdatasource.testsupport.PostgresLoginRole;
 import io.github.refreshingdatasource.testsupport.ScramPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -29,32 +29,17 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class FailFastIntegrationTests {
 
-	private static ScramPostgres postgres;
-
-	private static final String ROLE = "fail_fast_user";
-
-	private static String password;
+	@RegisterExtension
+	static final PostgresLoginRole database = new PostgresLoginRole("fail_fast_user");
 
 	@TempDir
 	Path tempDir;
-
-	@BeforeAll
-	static void startPostgres() {
-		postgres = ScramPostgres.start();
-		password = ScramPostgres.randomPassword();
-		postgres.createLoginRole(ROLE, password);
-	}
-
-	@AfterAll
-	static void stopPostgres() {
-		postgres.close();
-	}
 
 	private ApplicationContextRunner runner(Path file, String... properties) {
 		return new ApplicationContextRunner()
 			.withConfiguration(
 					AutoConfigurations.of(DataSourceAutoConfiguration.class, RefreshingDataSourceAutoConfiguration.class))
-			.withPropertyValues("spring.datasource.url=" + postgres.jdbcUrl(), "refreshing.datasource.provider.type=file",
+			.withPropertyValues("spring.datasource.url=" + database.jdbcUrl(), "refreshing.datasource.provider.type=file",
 					"refreshing.datasource.provider.file.path=" + file, "refreshing.datasource.refresh.jitter=0s",
 					"refreshing.datasource.refresh.retry.max-attempts=2",
 					"refreshing.datasource.refresh.retry.initial-interval=50ms",
@@ -87,7 +72,7 @@ class FailFastIntegrationTests {
 	@Test
 	void badJsonFailsStartupWithoutQuotingTheFile() throws Exception {
 		String secret = ScramPostgres.randomPassword();
-		Path file = credentialFile("{\"username\": \"" + ROLE + "\", \"password\": \"" + secret + "\"");
+		Path file = credentialFile("{\"username\": \"" + database.role() + "\", \"password\": \"" + secret + "\"");
 		runner(file, "refreshing.datasource.fail-fast=true").run((context) -> {
 			assertThat(context).hasFailed();
 			FailureAnalysis analysis = TokenProviderAutoConfigurationTests.analyze(context);
@@ -99,7 +84,7 @@ class FailFastIntegrationTests {
 	@Test
 	void aRejectedFirstLoginFailsStartupWithoutTheSecret() throws Exception {
 		String wrong = ScramPostgres.randomPassword();
-		runner(credentialFile(json(ROLE, wrong)), "refreshing.datasource.datasources.dataSource.fail-fast=true",
+		runner(credentialFile(json(database.role(), wrong)), "refreshing.datasource.datasources.dataSource.fail-fast=true",
 				"refreshing.datasource.refresh.lockout.max-consecutive-rejections=10")
 			.run((context) -> {
 				assertThat(context).hasFailed();
@@ -113,7 +98,8 @@ class FailFastIntegrationTests {
 
 	@Test
 	void aGoodCredentialStartsWithTheLoginAlreadyOpened() throws Exception {
-		runner(credentialFile(json(ROLE, password)), "refreshing.datasource.fail-fast=true").run((context) -> {
+		Path file = credentialFile(json(database.role(), database.password()));
+		runner(file, "refreshing.datasource.fail-fast=true").run((context) -> {
 			assertThat(context).hasNotFailed();
 			try (Connection connection = context.getBean(DataSource.class).getConnection()) {
 				assertThat(connection.isValid(1)).isTrue();

@@ -25,6 +25,7 @@ import io.github.refreshingdatasource.credentials.CredentialProvider;
 import io.github.refreshingdatasource.credentials.DbCredential;
 import io.github.refreshingdatasource.testsupport.ScramPostgres;
 import io.github.refreshingdatasource.testsupport.ScriptedCredentialProvider;
+import io.github.refreshingdatasource.testsupport.WebApplicationWithoutSecurity;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,8 +35,6 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -384,19 +383,7 @@ class ObservabilityIntegrationTests {
 		return response;
 	}
 
-	// Spring Security is on the test classpath for the OAuth2 provider's authorization server; this
-	// test reads Actuator as an operator behind their own gateway would, so it is left out here.
-	@SpringBootConfiguration(proxyBeanMethods = false)
-	@EnableAutoConfiguration(excludeName = {
-			"org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
-			"org.springframework.boot.security.oauth2.server.authorization.autoconfigure.servlet.OAuth2AuthorizationServerAutoConfiguration",
-			"org.springframework.boot.security.oauth2.server.authorization.autoconfigure.servlet.OAuth2AuthorizationServerJwtAutoConfiguration",
-			// spring-boot-r2dbc is on the test classpath for the R2DBC binding tests.
-			"org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration" })
+	@WebApplicationWithoutSecurity
 	static class TestApplication {
 
 		@Bean

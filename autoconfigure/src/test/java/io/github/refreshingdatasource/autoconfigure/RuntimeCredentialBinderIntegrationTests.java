@@ -15,12 +15,11 @@ import io.github.refreshingdatasource.autoconfigure.metrics.RefreshingDataSource
 import io.github.refreshingdatasource.credentials.CredentialCacheRegistry;
 import io.github.refreshingdatasource.credentials.CredentialProvider;
 import io.github.refreshingdatasource.credentials.DbCredential;
-import io.github.refreshingdatasource.testsupport.ScramPostgres;
+import io.github.refreshingdatasource.testsupport.PostgresLoginRole;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.tomcat.jdbc.pool.PoolProperties;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
@@ -41,31 +40,16 @@ import static org.awaitility.Awaitility.await;
  */
 class RuntimeCredentialBinderIntegrationTests {
 
+	@RegisterExtension
+	static final PostgresLoginRole database = new PostgresLoginRole("tenant_user");
+
 	private static final int TENANTS = 50;
-
-	private static ScramPostgres postgres;
-
-	private static final String ROLE = "tenant_user";
-
-	private static String password;
-
-	@BeforeAll
-	static void startPostgres() {
-		postgres = ScramPostgres.start();
-		password = ScramPostgres.randomPassword();
-		postgres.createLoginRole(ROLE, password);
-	}
-
-	@AfterAll
-	static void stopPostgres() {
-		postgres.close();
-	}
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RefreshingDataSourceAutoConfiguration.class,
 				MetricsAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
 				CompositeMeterRegistryAutoConfiguration.class, RefreshingDataSourceMetricsAutoConfiguration.class))
-		.withBean(CredentialProvider.class, () -> () -> DbCredential.of(ROLE, password, null))
+		.withBean(CredentialProvider.class, () -> () -> DbCredential.of(database.role(), database.password(), null))
 		.withPropertyValues("refreshing.datasource.provider.type=bean", "refreshing.datasource.refresh.jitter=0s");
 
 	/** Engine threads started since {@code before}, by any cache in this JVM. */
@@ -91,7 +75,7 @@ class RuntimeCredentialBinderIntegrationTests {
 			// One tenant first, so the driver's and the JVM's one-off threads exist before counting.
 			HikariDataSource warmUpPool = tenantPool();
 			try (CredentialBinding warmUp = binder.bind("warmUp", warmUpPool)) {
-				assertThat(currentUser(warmUpPool)).isEqualTo(ROLE);
+				assertThat(currentUser(warmUpPool)).isEqualTo(database.role());
 			}
 			long baseline = threadsOutsideTheEngine();
 			java.util.Set<Thread> before = java.util.Set.copyOf(Thread.getAllStackTraces().keySet());
@@ -105,7 +89,7 @@ class RuntimeCredentialBinderIntegrationTests {
 				}
 				assertThat(registry.getAll()).hasSize(TENANTS);
 				for (HikariDataSource pool : pools) {
-					assertThat(currentUser(pool)).isEqualTo(ROLE);
+					assertThat(currentUser(pool)).isEqualTo(database.role());
 				}
 				await().atMost(Duration.ofSeconds(5))
 					.until(() -> meters.find("datasource.credentials.age").meters().size() == TENANTS);
@@ -155,20 +139,20 @@ class RuntimeCredentialBinderIntegrationTests {
 			.withConfiguration(
 					AutoConfigurations.of(DataSourceAutoConfiguration.class, RefreshingDataSourceAutoConfiguration.class))
 			.withClassLoader(new FilteredClassLoader(HikariDataSource.class))
-			.withBean(CredentialProvider.class, () -> () -> DbCredential.of(ROLE, password, null))
-			.withPropertyValues("refreshing.datasource.provider.type=bean", "spring.datasource.url=" + postgres.jdbcUrl(),
+			.withBean(CredentialProvider.class, () -> () -> DbCredential.of(database.role(), database.password(), null))
+			.withPropertyValues("refreshing.datasource.provider.type=bean", "spring.datasource.url=" + database.jdbcUrl(),
 					"spring.datasource.type=org.apache.tomcat.jdbc.pool.DataSource")
 			.run((context) -> {
 				assertThat(context).hasNotFailed().hasSingleBean(CredentialBinder.class);
 				assertThat(context.getBean(DataSource.class)).isInstanceOf(org.apache.tomcat.jdbc.pool.DataSource.class);
 				assertThat(context.getBean(CredentialCacheRegistry.class).get("dataSource")).isNotNull();
-				assertThat(currentUser(context.getBean(DataSource.class))).isEqualTo(ROLE);
+				assertThat(currentUser(context.getBean(DataSource.class))).isEqualTo(database.role());
 				// A Tomcat pool created at runtime binds the same way.
 				PoolProperties properties = new PoolProperties();
-				properties.setUrl(postgres.jdbcUrl());
+				properties.setUrl(database.jdbcUrl());
 				org.apache.tomcat.jdbc.pool.DataSource tenant = new org.apache.tomcat.jdbc.pool.DataSource(properties);
 				try (CredentialBinding binding = context.getBean(CredentialBinder.class).bind("tomcatTenant", tenant)) {
-					assertThat(currentUser(tenant)).isEqualTo(ROLE);
+					assertThat(currentUser(tenant)).isEqualTo(database.role());
 				}
 				assertThat(context.getBean(CredentialCacheRegistry.class).get("tomcatTenant")).isNull();
 			});
@@ -176,7 +160,7 @@ class RuntimeCredentialBinderIntegrationTests {
 
 	private static HikariDataSource tenantPool() {
 		HikariDataSource pool = new HikariDataSource();
-		pool.setJdbcUrl(postgres.jdbcUrl());
+		pool.setJdbcUrl(database.jdbcUrl());
 		pool.setMaximumPoolSize(1);
 		return pool;
 	}

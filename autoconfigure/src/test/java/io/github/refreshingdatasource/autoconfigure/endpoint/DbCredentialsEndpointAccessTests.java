@@ -8,11 +8,10 @@ import java.time.Duration;
 
 import io.github.refreshingdatasource.credentials.CredentialProvider;
 import io.github.refreshingdatasource.testsupport.ScriptedCredentialProvider;
+import io.github.refreshingdatasource.testsupport.WebApplicationWithoutSecurity;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -80,18 +79,7 @@ class DbCredentialsEndpointAccessTests {
 
 	}
 
-	// Spring Security (on the test classpath for the OAuth2 tests) is left out: access here is
-	// decided by Actuator alone, as behind an operator's own gateway.
-	@SpringBootConfiguration(proxyBeanMethods = false)
-	@EnableAutoConfiguration(excludeName = {
-			"org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
-			"org.springframework.boot.security.oauth2.server.authorization.autoconfigure.servlet.OAuth2AuthorizationServerAutoConfiguration",
-			"org.springframework.boot.security.oauth2.server.authorization.autoconfigure.servlet.OAuth2AuthorizationServerJwtAutoConfiguration",
-			"org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration" })
+	@WebApplicationWithoutSecurity
 	static class TestApplication {
 
 		static final ScriptedCredentialProvider provider = new ScriptedCredentialProvider("app_a", "access-secret-1",
