@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -39,7 +38,7 @@ final class CredentialFetcher {
 
 	private final Clock clock;
 
-	private final Executor fetchThreads;
+	private final FetchThreads fetchThreads;
 
 	private final CacheLog log;
 
@@ -58,7 +57,7 @@ final class CredentialFetcher {
 	};
 
 	CredentialFetcher(CredentialCache cache, CredentialProvider provider, @Nullable String defaultUsername,
-			RefreshSettings settings, Clock clock, Executor fetchThreads, CacheListeners listeners, CacheLog log) {
+			RefreshSettings settings, Clock clock, FetchThreads fetchThreads, CacheListeners listeners, CacheLog log) {
 		this.cache = cache;
 		this.provider = provider;
 		this.defaultUsername = defaultUsername;
@@ -143,6 +142,9 @@ final class CredentialFetcher {
 			if (attempt.markStuck()) {
 				this.log.stuck(attempt.startedAt, this.threadsInside.get());
 			}
+			// Stuck or not yet started: either way it gives up its turn so other caches' calls
+			// are not held up behind it (it keeps its thread, or starts late, alone).
+			attempt.releaseTurn();
 			throw new TimeoutException("provider did not answer within fetch-timeout (" + this.settings.fetchTimeout()
 					+ ")" + (attempt.result.isDone() ? "" : "; its call since " + attempt.startedAt + " is still running"));
 		}
@@ -168,7 +170,7 @@ final class CredentialFetcher {
 		this.call = attempt;
 		CredentialFetchInterceptor interceptor = this.interceptor;
 		try {
-			this.fetchThreads.execute(() -> {
+			attempt.turn = this.fetchThreads.execute(() -> {
 				attempt.thread = Thread.currentThread();
 				this.threadsInside.incrementAndGet();
 				try {
@@ -247,6 +249,8 @@ final class CredentialFetcher {
 
 		volatile boolean consumed;
 
+		volatile FetchThreads.@Nullable Slot turn;
+
 		Call(Instant startedAt) {
 			this.startedAt = startedAt;
 		}
@@ -257,6 +261,13 @@ final class CredentialFetcher {
 			}
 			this.stuck = true;
 			return true;
+		}
+
+		void releaseTurn() {
+			FetchThreads.Slot held = this.turn;
+			if (held != null) {
+				held.release();
+			}
 		}
 
 		void interrupt() {

@@ -15,7 +15,8 @@ import org.springframework.util.Assert;
 /**
  * The threads credential caches run on: one scheduler thread that only starts refreshes,
  * a small bounded pool that runs refreshes (retries and backoff included) and a small
- * bounded pool for provider calls. One instance is meant to be shared by all caches of an
+ * bounded number of provider calls at once ({@link FetchThreads}: a call stuck past its fetch
+ * timeout keeps its thread but gives up its turn, so stuck providers cannot starve the others). One instance is meant to be shared by all caches of an
  * application, so engine threads do not grow with the number of DataSources; idle pool
  * threads time out, leaving the scheduler thread alone. All threads are daemons, named
  * {@code <prefix>-N} (scheduler), {@code <prefix>-refresh-N} and {@code <prefix>-fetch-N}.
@@ -33,7 +34,7 @@ public final class RefreshThreads implements AutoCloseable {
 
 	private final ThreadPoolExecutor refreshes;
 
-	private final ThreadPoolExecutor fetches;
+	private final FetchThreads fetches;
 
 	private final Set<Thread> live = ConcurrentHashMap.newKeySet();
 
@@ -48,7 +49,8 @@ public final class RefreshThreads implements AutoCloseable {
 	/**
 	 * Threads with the given limits.
 	 * @param refreshThreads the most refreshes running at once (others queue)
-	 * @param fetchThreads the most provider calls running at once (others queue)
+	 * @param fetchThreads the most provider calls running at once (others queue); calls stuck
+	 * past their fetch timeout are not counted
 	 */
 	public RefreshThreads(int refreshThreads, int fetchThreads) {
 		this("refreshing-datasource", refreshThreads, fetchThreads, KEEP_ALIVE);
@@ -61,7 +63,7 @@ public final class RefreshThreads implements AutoCloseable {
 		this.scheduler = new ScheduledThreadPoolExecutor(1, threads(prefix));
 		this.scheduler.setRemoveOnCancelPolicy(true);
 		this.refreshes = pool(refreshThreads, keepAlive, threads(prefix + "-refresh"));
-		this.fetches = pool(fetchThreads, keepAlive, threads(prefix + "-fetch"));
+		this.fetches = new FetchThreads(fetchThreads, keepAlive, threads(prefix + "-fetch"));
 	}
 
 	private static ThreadPoolExecutor pool(int size, Duration keepAlive, ThreadFactory factory) {
@@ -79,7 +81,7 @@ public final class RefreshThreads implements AutoCloseable {
 		return this.refreshes;
 	}
 
-	ThreadPoolExecutor fetches() {
+	FetchThreads fetches() {
 		return this.fetches;
 	}
 
@@ -104,7 +106,8 @@ public final class RefreshThreads implements AutoCloseable {
 		this.fetches.shutdownNow();
 		try {
 			long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
-			for (ThreadPoolExecutor pool : new ThreadPoolExecutor[] { this.scheduler, this.refreshes, this.fetches }) {
+			for (ThreadPoolExecutor pool : new ThreadPoolExecutor[] { this.scheduler, this.refreshes,
+					this.fetches.threads() }) {
 				long left = deadline - System.nanoTime();
 				if (left > 0) {
 					pool.awaitTermination(left, TimeUnit.NANOSECONDS);
