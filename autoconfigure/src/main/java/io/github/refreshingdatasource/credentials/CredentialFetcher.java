@@ -131,19 +131,32 @@ final class CredentialFetcher {
 		if (attempt == null || (attempt.result.isDone() && (attempt.consumed || attempt.result.isCompletedExceptionally()))) {
 			attempt = start(cause);
 		}
+		else if (attempt.stuck && !attempt.result.isDone()) {
+			// Waiting out another fetch timeout would only hold a shared refresh thread that other
+			// caches need; the cache resumes as soon as the stuck call returns (onUnstuck).
+			throw new NonRetryableCredentialException("provider call since " + attempt.startedAt
+					+ " is still stuck past fetch-timeout (" + this.settings.fetchTimeout()
+					+ "); the cache asks again as soon as it returns");
+		}
 		attempt.consumed = true;
 		DbCredential fetched;
 		try {
 			fetched = attempt.result.get(this.settings.fetchTimeout().toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (TimeoutException ex) {
+			if (attempt.cancelIfWaiting()) {
+				// Never started: the shared turns were all taken by other caches' calls.
+				TimeoutException waited = new TimeoutException("no shared fetch thread within fetch-timeout ("
+						+ this.settings.fetchTimeout() + "): other DataSources' provider calls held them all");
+				attempt.result.completeExceptionally(waited);
+				throw waited;
+			}
 			// Interrupt a provider that honours it; one that does not keeps only this thread.
 			attempt.interrupt();
 			if (attempt.markStuck()) {
 				this.log.stuck(attempt.startedAt, this.threadsInside.get());
 			}
-			// Stuck or not yet started: either way it gives up its turn so other caches' calls
-			// are not held up behind it (it keeps its thread, or starts late, alone).
+			// It keeps its thread but gives up its turn, so other caches' calls are not held up.
 			attempt.releaseTurn();
 			throw new TimeoutException("provider did not answer within fetch-timeout (" + this.settings.fetchTimeout()
 					+ ")" + (attempt.result.isDone() ? "" : "; its call since " + attempt.startedAt + " is still running"));
@@ -268,6 +281,11 @@ final class CredentialFetcher {
 			if (held != null) {
 				held.release();
 			}
+		}
+
+		boolean cancelIfWaiting() {
+			FetchThreads.Slot held = this.turn;
+			return held != null && held.cancel();
 		}
 
 		void interrupt() {

@@ -50,7 +50,7 @@ final class FetchThreads {
 			start = this.running < this.limit;
 			if (start) {
 				this.running++;
-				slot.counted = true;
+				slot.state = State.RUNNING;
 			}
 			else {
 				this.waiting.add(slot);
@@ -79,7 +79,7 @@ final class FetchThreads {
 			slot = this.waiting.poll();
 			if (slot != null) {
 				this.running++;
-				slot.counted = true;
+				slot.state = State.RUNNING;
 			}
 		}
 		if (slot != null) {
@@ -109,13 +109,19 @@ final class FetchThreads {
 		this.threads.shutdownNow();
 	}
 
+	private enum State {
+
+		WAITING, RUNNING, RELEASED, CANCELLED
+
+	}
+
 	/** One call's turn. */
 	final class Slot {
 
 		private final Runnable call;
 
-		/** Whether the call holds a turn now: from admission until it ends or is released. */
-		private boolean counted;
+		/** Guarded by the enclosing instance. */
+		private State state = State.WAITING;
 
 		Slot(Runnable call) {
 			this.call = call;
@@ -131,17 +137,32 @@ final class FetchThreads {
 		}
 
 		/**
-		 * Give up the turn of a running call: the next waiting call starts. A call still
-		 * waiting keeps its place (it holds nothing yet); repeating is harmless.
+		 * Give up the turn of a running call: the next waiting call starts. Does nothing to
+		 * a call still waiting or already ended; repeating is harmless.
 		 */
 		void release() {
 			synchronized (FetchThreads.this) {
-				if (!this.counted) {
+				if (this.state != State.RUNNING) {
 					return;
 				}
-				this.counted = false;
+				this.state = State.RELEASED;
 			}
 			next();
+		}
+
+		/**
+		 * Take a call that is still waiting out of the line: it will never run.
+		 * @return whether it was waiting (and now never runs); {@code false} once it started
+		 */
+		boolean cancel() {
+			synchronized (FetchThreads.this) {
+				if (this.state != State.WAITING) {
+					return false;
+				}
+				this.state = State.CANCELLED;
+				FetchThreads.this.waiting.remove(this);
+				return true;
+			}
 		}
 
 	}
