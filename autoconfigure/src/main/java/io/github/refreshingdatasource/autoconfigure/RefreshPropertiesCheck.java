@@ -26,9 +26,9 @@ final class RefreshPropertiesCheck {
 	 * @throws RefreshingDataSourceConfigurationException naming the first wrong property
 	 */
 	RefreshSettings settings(String name, CredentialProperties properties) {
-		CredentialProperties.Refresh refresh = properties.getRefresh();
-		CredentialProperties.Retry retry = refresh.getRetry();
-		CredentialProperties.Lockout lockout = refresh.getLockout();
+		RefreshProperties refresh = properties.getRefresh();
+		RefreshProperties.Retry retry = refresh.getRetry();
+		RefreshProperties.Lockout lockout = refresh.getLockout();
 		notNegative(name, "refresh.before-expiry", refresh.getBeforeExpiry());
 		notNegative(name, "refresh.jitter", refresh.getJitter());
 		positive(name, "refresh.fetch-timeout", refresh.getFetchTimeout());

@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The configuration metadata an IDE completes from: every {@code refreshing.datasource.*}
- * property whose type is an enum offers every constant as a value hint, as written in
+ * property (and the endpoint's {@code management.endpoint.dbcredentials.*}) whose type is an
+ * enum offers every constant as a value hint, as written in
  * properties, so adding a provider type or a mode without its hint fails here.
  */
 class ConfigurationMetadataTests {
@@ -34,7 +35,7 @@ class ConfigurationMetadataTests {
 		for (JsonNode property : metadata.get("properties")) {
 			String name = property.get("name").asString();
 			Class<?> type = enumType(property);
-			if (!name.startsWith("refreshing.datasource.") || type == null) {
+			if (!(name.startsWith("refreshing.datasource.") || name.contains(".dbcredentials.")) || type == null) {
 				continue;
 			}
 			enumProperties.add(name);
@@ -44,7 +45,7 @@ class ConfigurationMetadataTests {
 			assertThat(hints.get(name)).as("value hints of %s", name).containsExactlyInAnyOrder(expected);
 		}
 		assertThat(enumProperties).contains("refreshing.datasource.provider.type", "refreshing.datasource.on-rotation",
-				"refreshing.datasource.refresh.mode");
+				"refreshing.datasource.refresh.mode", "management.endpoint.dbcredentials.access");
 		for (JsonNode hint : metadata.get("hints")) {
 			hint.get("values")
 				.forEach((value) -> assertThat(value.path("description").asString(""))

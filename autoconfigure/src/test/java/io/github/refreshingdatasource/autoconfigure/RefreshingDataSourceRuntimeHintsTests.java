@@ -41,7 +41,7 @@ class RefreshingDataSourceRuntimeHintsTests {
 		}
 		// The tree as it stands: the root, provider, the refresh groups and every provider's settings.
 		assertThat(beans).contains(CredentialProperties.class, CredentialProperties.Provider.class,
-				CredentialProperties.Refresh.class, CredentialProperties.Retry.class, CredentialProperties.Lockout.class,
+				RefreshProperties.class, RefreshProperties.Retry.class, RefreshProperties.Lockout.class,
 				io.github.refreshingdatasource.autoconfigure.provider.file.FileProviderSettings.class,
 				io.github.refreshingdatasource.autoconfigure.provider.azure.AzureProviderSettings.class);
 		assertThat(RefreshingDataSourceRuntimeHints.providerSettingsTypes(getClass().getClassLoader()))

@@ -340,6 +340,39 @@ class TokenProviderAutoConfigurationTests {
 	}
 
 	@Test
+	void tlsThatDoesNotVerifyTheServerStartsWithOneWarnNamingTheVerifyingMode(CapturedOutput output) {
+		this.runner.withBean(TokenCredential.class, () -> (request) -> Mono.empty())
+			.withPropertyValues("spring.datasource.url=jdbc:postgresql://db.example:5432/app?sslmode=require",
+					"refreshing.datasource.provider.type=azure")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(output.getAll().lines().filter((line) -> line.contains("does not verify the server")))
+					.singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+					.contains("WARN")
+					.contains("'dataSource' uses the azure provider")
+					.contains("sslmode=require")
+					.contains("set sslmode=verify-full");
+			});
+	}
+
+	@Test
+	void aCommandDeclaredToPrintABearerTokenIsHeldToTheTlsRule() {
+		String[] command = { "spring.datasource.url=jdbc:postgresql://db.example:5432/app?sslmode=disable",
+				"refreshing.datasource.provider.type=command",
+				"refreshing.datasource.provider.command.command=sh,-c,echo cmd-token" };
+		this.runner.withPropertyValues(command)
+			.withPropertyValues("refreshing.datasource.provider.command.bearer-token=true")
+			.run((context) -> {
+				FailureAnalysis analysis = analyze(context);
+				assertThat(analysis.getDescription()).contains("'dataSource' uses the command provider")
+					.contains("does not require TLS: sslmode=disable");
+				assertThat(analysis.getAction()).contains("sslmode=verify-full");
+			});
+		// Not declared: a password the program prints (from a vault, say) is not held to TLS.
+		this.runner.withPropertyValues(command).run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
 	void insecureTransportCanBeAllowedPerDataSource() {
 		this.runner.withBean(TokenCredential.class, () -> (request) -> Mono.empty())
 			.withPropertyValues("spring.datasource.url=jdbc:postgresql://localhost:5432/app?sslmode=disable",

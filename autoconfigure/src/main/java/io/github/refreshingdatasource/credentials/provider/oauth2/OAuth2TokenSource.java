@@ -10,8 +10,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -64,12 +62,7 @@ public final class OAuth2TokenSource implements AutoCloseable {
 
 	private final AtomicInteger users = new AtomicInteger();
 
-	private final Duration timeout;
-
 	private @Nullable CompletableFuture<AccessToken> exchange;
-
-	/** The last refresh-token redemption: done once its answer is kept or none can come. */
-	private @Nullable CompletableFuture<@Nullable Void> redemption;
 
 	/**
 	 * Create a source that assumes a lifetime of 15 minutes for tokens without a stated
@@ -105,7 +98,6 @@ public final class OAuth2TokenSource implements AutoCloseable {
 		Assert.isTrue(!timeout.isNegative() && !timeout.isZero(), "timeout must be positive");
 		Assert.isTrue(!defaultLifetime.isNegative() && !defaultLifetime.isZero(), "defaultLifetime must be positive");
 		this.client = client;
-		this.timeout = timeout;
 		this.chain = (client.grantType() == GrantType.REFRESH_TOKEN) ? new RefreshTokenChain(client, store, timeout)
 				: null;
 		this.endpoint = new TokenEndpoint(client, timeout);
@@ -196,7 +188,6 @@ public final class OAuth2TokenSource implements AutoCloseable {
 	}
 
 	private CompletableFuture<AccessToken> start() throws Exception {
-		awaitAbandonedRedemption();
 		RefreshTokenChain chain = this.chain;
 		RefreshTokenChain.Redemption redemption = (chain != null) ? chain.begin() : null;
 		Instant sentAt = this.clock.instant();
@@ -211,20 +202,7 @@ public final class OAuth2TokenSource implements AutoCloseable {
 			throw ex;
 		}
 		if (chain != null && redemption != null) {
-			// Kept whenever the answer arrives, also after the caller's timeout: the token sent
-			// may already be spent, and the rotated one is then the chain's only valid token.
-			// The redemption, and the store's lock, end only then.
-			this.redemption = pending.late().handle((received, failure) -> {
-				try {
-					if (received != null) {
-						chain.keep(redemption, this.parser.refreshToken(received));
-					}
-				}
-				finally {
-					redemption.close();
-				}
-				return null;
-			});
+			chain.handOff(redemption, pending.late(), this.parser::refreshToken);
 		}
 		return pending.answer().handle((received, failure) -> {
 			if (failure != null) {
@@ -238,28 +216,6 @@ public final class OAuth2TokenSource implements AutoCloseable {
 				throw new CompletionException(ex);
 			}
 		});
-	}
-
-	/**
-	 * A redemption whose caller timed out may still bring the rotated refresh token: wait for
-	 * it (at most one per source, never longer than the timeout here) rather than send the
-	 * token it may have spent.
-	 */
-	private void awaitAbandonedRedemption() throws IOException, InterruptedException {
-		CompletableFuture<@Nullable Void> previous = this.redemption;
-		if (previous == null || previous.isDone()) {
-			return;
-		}
-		try {
-			previous.get(this.timeout.toNanos(), TimeUnit.NANOSECONDS);
-		}
-		catch (TimeoutException ex) {
-			throw new IOException("A refresh-token redemption with token endpoint " + this.client.tokenUri()
-					+ " is still waiting for its answer; the refresh token is not sent again meanwhile");
-		}
-		catch (ExecutionException ex) {
-			// Failed for good: the redemption is over.
-		}
 	}
 
 	private AccessToken accept(TokenEndpoint.Answer answer, Instant sentAt, @Nullable RefreshTokenChain chain,

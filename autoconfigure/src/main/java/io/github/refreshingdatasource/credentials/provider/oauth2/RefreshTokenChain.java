@@ -2,6 +2,11 @@ package io.github.refreshingdatasource.credentials.provider.oauth2;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -12,6 +17,11 @@ import org.jspecify.annotations.Nullable;
  * store's lock from reading the token to keeping its successor, and re-reads the store
  * first, so that token sources in other processes sharing the store continue the same
  * chain. A refused token is not sent again until a different one appears in the store.
+ * <p>
+ * A redemption may outlive its caller's timeout: the token sent may already be spent, and
+ * the rotated one in the late answer is then the chain's only valid token. Such an answer is
+ * still kept (see {@link #handOff}), and the next redemption waits for it instead of sending
+ * the spent token: at most one abandoned redemption per chain.
  */
 final class RefreshTokenChain {
 
@@ -29,6 +39,9 @@ final class RefreshTokenChain {
 	/** The refresh token the endpoint refused last, and its answer. */
 	private volatile @Nullable Refused refused;
 
+	/** The last redemption handed off: done once its answer is kept or none can come. */
+	private volatile @Nullable CompletableFuture<@Nullable Void> lastRedemption;
+
 	RefreshTokenChain(OAuth2Client client, RefreshTokenStore store, Duration lockTimeout) {
 		this.client = client;
 		this.store = store;
@@ -40,14 +53,17 @@ final class RefreshTokenChain {
 	}
 
 	/**
-	 * Begin a redemption: take the store's lock and read the token to send.
+	 * Begin a redemption: wait for the answer of one whose caller gave up, take the store's
+	 * lock and read the token to send.
 	 * @return the redemption, to be {@linkplain Redemption#close() closed} once its answer
 	 * is kept or none came
 	 * @throws OAuth2ErrorException when there is no token, or only the refused one
-	 * @throws IOException when the store cannot be locked or read
-	 * @throws InterruptedException when interrupted while waiting for the lock
+	 * @throws IOException when an abandoned redemption is still waiting for its answer, or
+	 * the store cannot be locked or read
+	 * @throws InterruptedException when interrupted while waiting
 	 */
 	Redemption begin() throws IOException, OAuth2ErrorException, InterruptedException {
+		awaitAbandoned();
 		RefreshTokenStore.Lock lock = this.store.lock(this.lockTimeout);
 		try {
 			return new Redemption(tokenToSend(), lock);
@@ -56,6 +72,51 @@ final class RefreshTokenChain {
 			lock.close();
 			throw ex;
 		}
+	}
+
+	/**
+	 * A redemption whose caller timed out may still bring the rotated refresh token: wait for
+	 * it (never longer than the lock timeout here) rather than send the token it may have
+	 * spent.
+	 */
+	private void awaitAbandoned() throws IOException, InterruptedException {
+		CompletableFuture<@Nullable Void> previous = this.lastRedemption;
+		if (previous == null || previous.isDone()) {
+			return;
+		}
+		try {
+			previous.get(this.lockTimeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			throw new IOException("A refresh-token redemption with token endpoint " + this.client.tokenUri()
+					+ " is still waiting for its answer; the refresh token is not sent again meanwhile");
+		}
+		catch (ExecutionException ex) {
+			// Failed for good: the redemption is over.
+		}
+	}
+
+	/**
+	 * Hand a sent redemption over to its answer, whenever it arrives, also after the caller's
+	 * timeout: the refresh token it carries is kept, and only then are the redemption and the
+	 * store's lock ended. The next {@link #begin()} waits for this.
+	 * @param redemption the redemption sent
+	 * @param late its answer whenever it arrives, or the failure when none will
+	 * @param refreshTokenOf reads the refresh token an answer carries, if any
+	 */
+	void handOff(Redemption redemption, CompletableFuture<TokenEndpoint.Answer> late,
+			Function<TokenEndpoint.Answer, @Nullable String> refreshTokenOf) {
+		this.lastRedemption = late.handle((received, failure) -> {
+			try {
+				if (received != null) {
+					keep(redemption, refreshTokenOf.apply(received));
+				}
+			}
+			finally {
+				redemption.close();
+			}
+			return null;
+		});
 	}
 
 	private String tokenToSend() throws IOException, OAuth2ErrorException {

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,11 +21,9 @@ import org.springframework.vault.authentication.event.AuthenticationEventMultica
 import org.springframework.vault.core.VaultOperations;
 import org.springframework.vault.core.lease.SecretLeaseContainer;
 import org.springframework.vault.core.lease.domain.Lease;
-import org.springframework.vault.core.lease.domain.RequestedSecret;
 import org.springframework.vault.core.lease.event.AfterSecretLeaseRenewedEvent;
 import org.springframework.vault.core.lease.event.SecretLeaseCreatedEvent;
 import org.springframework.vault.core.lease.event.SecretLeaseEvent;
-import org.springframework.vault.support.LeaseStrategy;
 
 /**
  * Dynamic database credentials from Vault's database secrets engine
@@ -46,24 +43,14 @@ import org.springframework.vault.support.LeaseStrategy;
  * serve: before the first lease, after the database rejected the current user, or when the
  * lease has less than half of {@code switchOverBefore} left because the container's renewal
  * failed (Vault was down) and it rescheduled too late. Closing the provider revokes the
- * leases it took, unless told to keep them.
+ * leases it took, unless told to keep them. The container's lifecycle is in
+ * {@link VaultLeaseChain}; this class maps its events to the credential served.
  */
 public final class VaultDynamicCredentialProvider implements CredentialProvider, CredentialCacheListener, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(VaultDynamicCredentialProvider.class);
 
-	/** The shortest pause between two renewals of the same lease. */
-	private static final Duration MAX_MIN_RENEWAL = Duration.ofSeconds(10);
-
-	private final VaultOperations vault;
-
 	private final String path;
-
-	private final TaskScheduler scheduler;
-
-	private final @Nullable AuthenticationEventMulticaster sessionEvents;
-
-	private final Duration renewBefore;
 
 	private final Duration switchOverBefore;
 
@@ -81,16 +68,11 @@ public final class VaultDynamicCredentialProvider implements CredentialProvider,
 
 	private final Object obtainLock = new Object();
 
-	/** Leases replaced by a switch-over, which may still run for up to switch-over-before. */
-	private final List<VaultLease> endingLeases = new CopyOnWriteArrayList<>();
+	private final VaultLeaseChain leases;
 
 	private volatile @Nullable VaultLease current;
 
 	private volatile @Nullable Exception lastError;
-
-	private @Nullable SecretLeaseContainer container;
-
-	private @Nullable RequestedSecret requested;
 
 	private volatile boolean closed;
 
@@ -116,12 +98,10 @@ public final class VaultDynamicCredentialProvider implements CredentialProvider,
 			Clock clock) {
 		this.resources = resources;
 		Assert.hasText(path, "path must not be empty");
-		this.vault = vault;
 		this.path = path;
-		this.scheduler = scheduler;
-		this.sessionEvents = sessionEvents;
-		this.renewBefore = settings.renewBefore();
 		this.switchOverBefore = settings.switchOverBefore();
+		this.leases = new VaultLeaseChain(vault, path, scheduler, sessionEvents, settings, this::onLeaseEvent,
+				this::onLeaseError);
 		this.revokeOnShutdown = settings.revokeOnShutdown();
 		this.clock = clock;
 	}
@@ -141,7 +121,7 @@ public final class VaultDynamicCredentialProvider implements CredentialProvider,
 				throw new IllegalStateException("the Vault provider for " + this.path + " is closed");
 			}
 			this.lastError = null;
-			obtain(lease);
+			this.leases.obtain(lease != null);
 			VaultLease obtained = this.current;
 			if (obtained != null && obtained != lease && !obtained.rejected()) {
 				return obtained.credential();
@@ -161,61 +141,7 @@ public final class VaultDynamicCredentialProvider implements CredentialProvider,
 				&& lease.end().isAfter(this.clock.instant().plus(this.switchOverBefore.dividedBy(2)));
 	}
 
-	private void obtain(@Nullable VaultLease lease) {
-		SecretLeaseContainer container = this.container;
-		RequestedSecret requested = this.requested;
-		if (container == null || requested == null || lease == null || !container.isRunning()) {
-			// No lease yet, or the container lost its chain: start a fresh one. A container
-			// that never obtained a lease has none to revoke.
-			if (container != null) {
-				stop(container, false);
-			}
-			startContainer();
-			return;
-		}
-		try {
-			container.rotate(requested);
-		}
-		catch (IllegalStateException ex) {
-			// The container dropped its lease after an error it deemed final.
-			stop(container, false);
-			startContainer();
-		}
-	}
-
-	private void startContainer() {
-		SecretLeaseContainer container = new SecretLeaseContainer(this.vault, this.scheduler);
-		container.setExpiryThreshold(this.renewBefore);
-		container.setMinRenewal(minRenewal(this.switchOverBefore));
-		// Renewal that cannot reach beyond switch-over-before (max_ttl) counts as expiry: the
-		// container then requests new credentials while the old lease still runs.
-		container.setExpiryPredicate(SecretLeaseContainer.NO_LEASE_ID
-			.or((renewed) -> renewed.getLeaseDuration().compareTo(this.switchOverBefore) <= 0));
-		// Vault down at renewal: keep the lease, whose credentials stay valid until it ends.
-		container.setLeaseStrategy(LeaseStrategy.retainOnError());
-		container.addLeaseListener(this::onLeaseEvent);
-		container.addErrorListener((event, error) -> onLeaseError(error));
-		container.afterPropertiesSet();
-		if (this.sessionEvents != null) {
-			this.sessionEvents.addAuthenticationListener(container.getAuthenticationListener());
-			this.sessionEvents.addErrorListener(container.getAuthenticationErrorListener());
-		}
-		this.container = container;
-		this.requested = container.requestRotatingSecret(this.path);
-		// Requests the secret on this thread, publishing SecretLeaseCreatedEvent before returning.
-		container.start();
-	}
-
-	static Duration minRenewal(Duration switchOverBefore) {
-		Duration third = switchOverBefore.dividedBy(3);
-		Duration atLeastOneSecond = (third.compareTo(Duration.ofSeconds(1)) < 0) ? Duration.ofSeconds(1) : third;
-		return (atLeastOneSecond.compareTo(MAX_MIN_RENEWAL) > 0) ? MAX_MIN_RENEWAL : atLeastOneSecond;
-	}
-
 	private void onLeaseEvent(SecretLeaseEvent event) {
-		if (this.requested == null || !this.requested.equals(event.getSource())) {
-			return;
-		}
 		Instant now = this.clock.instant();
 		Lease lease = event.getLease();
 		VaultLease previous = this.current;
@@ -229,8 +155,7 @@ public final class VaultDynamicCredentialProvider implements CredentialProvider,
 			this.current = issued;
 			if (previous != null) {
 				this.switchOvers.incrementAndGet();
-				this.endingLeases.removeIf((ending) -> !ending.end().isAfter(now));
-				this.endingLeases.add(previous);
+				this.leases.replaced(previous, now);
 				logger.info("Vault: switching from user " + previous.credential().username() + " (lease "
 						+ previous.shortLeaseId() + ", ends " + previous.end() + ") to user "
 						+ issued.credential().username() + " (lease " + issued.shortLeaseId() + ", ends " + issued.end()
@@ -327,57 +252,13 @@ public final class VaultDynamicCredentialProvider implements CredentialProvider,
 			}
 			this.closed = true;
 			this.listeners.clear();
-			SecretLeaseContainer container = this.container;
-			if (container != null) {
-				stop(container, this.revokeOnShutdown);
-			}
-			if (this.revokeOnShutdown) {
-				revokeEnding();
-			}
+			this.leases.close(this.revokeOnShutdown, this.clock.instant());
 			try {
 				this.resources.close();
 			}
 			catch (Exception ex) {
 				logger.warn("Could not close the Vault client for " + this.path + ": " + VaultErrors.describe(ex));
 			}
-		}
-	}
-
-	/**
-	 * The container revokes only its current lease; leases it replaced run until their end,
-	 * at most switch-over-before from the switch. Revoke those still running too.
-	 */
-	private void revokeEnding() {
-		Instant now = this.clock.instant();
-		for (VaultLease lease : this.endingLeases) {
-			if (lease.leaseId() != null && lease.end().isAfter(now)) {
-				try {
-					this.vault.write("sys/leases/revoke", Map.of("lease_id", lease.leaseId()));
-				}
-				catch (RuntimeException ex) {
-					logger.warn("Could not revoke Vault lease " + lease.shortLeaseId() + ": " + VaultErrors.describe(ex));
-				}
-			}
-		}
-		this.endingLeases.clear();
-	}
-
-	private void stop(SecretLeaseContainer container, boolean revoke) {
-		if (this.sessionEvents != null) {
-			this.sessionEvents.removeAuthenticationListener(container.getAuthenticationListener());
-			this.sessionEvents.removeErrorListener(container.getAuthenticationErrorListener());
-		}
-		try {
-			if (revoke) {
-				// Revokes the current lease and logs failures as lease errors.
-				container.destroy();
-			}
-			else {
-				container.stop();
-			}
-		}
-		catch (Exception ex) {
-			logger.warn("Could not stop the Vault lease container for " + this.path + ": " + VaultErrors.describe(ex));
 		}
 	}
 

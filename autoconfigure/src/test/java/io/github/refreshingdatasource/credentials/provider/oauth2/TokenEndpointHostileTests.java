@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -18,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.github.refreshingdatasource.credentials.DbCredential;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -118,27 +120,27 @@ class TokenEndpointHostileTests {
 		this.pauseMillis = 20;
 		OAuth2TokenSource source = source(Duration.ofSeconds(60));
 		OAuth2CredentialProvider provider = source.newProvider();
-		ExecutorService callers = Executors.newCachedThreadPool();
-		try {
-			for (int i = 0; i < 5; i++) {
-				Future<?> call = callers.submit(provider::fetch);
-				await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(this.requests).hasValue(1));
-				// What the cache does at its fetch timeout, and again on every retry.
-				call.cancel(true);
-			}
-			Future<?> waiting = callers.submit(provider::fetch);
-			assertThat(this.streaming).hasValue(1);
-			source.close();
-			await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(this.streaming).hasValue(0));
-			assertThat(waiting).failsWithin(Duration.ofSeconds(20))
-				.withThrowableThat()
-				.havingRootCause()
-				.isInstanceOf(IOException.class)
-				.withMessageEndingWith("was cancelled");
+		for (int i = 0; i < 5; i++) {
+			Caller caller = new Caller(provider);
+			// Each caller really joins the exchange before it gives up; one that gave up
+			// before calling would prove nothing.
+			await().atMost(Duration.ofSeconds(20)).until(caller::waitsForTheExchange);
+			await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(this.requests).hasValue(1));
+			caller.giveUp();
 		}
-		finally {
-			callers.shutdownNow();
-		}
+		Caller waiting = new Caller(provider);
+		// Closed only once the waiter has joined the exchange: a caller arriving after close()
+		// rightly starts a new one (the source stays usable), which is not what this proves.
+		await().atMost(Duration.ofSeconds(20)).until(waiting::waitsForTheExchange);
+		// The server counts a request before it starts streaming its answer.
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(this.streaming).hasValue(1));
+		source.close();
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(this.streaming).hasValue(0));
+		assertThat(waiting.outcome).failsWithin(Duration.ofSeconds(20))
+			.withThrowableThat()
+			.havingRootCause()
+			.isInstanceOf(IOException.class)
+			.withMessageEndingWith("was cancelled");
 		assertThat(this.requests).hasValue(1);
 		assertThat(this.mostStreaming).hasValue(1);
 	}
@@ -167,6 +169,60 @@ class TokenEndpointHostileTests {
 		finally {
 			caller.shutdownNow();
 		}
+	}
+
+	/** A caller of {@code fetch()} on a thread of its own, which the test can watch and interrupt. */
+	private static final class Caller {
+
+		final CompletableFuture<DbCredential> outcome = new CompletableFuture<>();
+
+		private final Thread thread;
+
+		Caller(OAuth2CredentialProvider provider) {
+			this.thread = new Thread(() -> {
+				try {
+					this.outcome.complete(provider.fetch());
+				}
+				catch (Throwable ex) {
+					this.outcome.completeExceptionally(ex);
+				}
+			}, "token-caller");
+			this.thread.setDaemon(true);
+			this.thread.start();
+		}
+
+		/**
+		 * Whether the caller is parked waiting for a future inside the token source, that is
+		 * for the exchange in flight (not for the source's lock, nor before calling it).
+		 */
+		boolean waitsForTheExchange() {
+			Thread.State state = this.thread.getState();
+			if (state != Thread.State.WAITING && state != Thread.State.TIMED_WAITING) {
+				return false;
+			}
+			boolean inFuture = false;
+			for (StackTraceElement frame : this.thread.getStackTrace()) {
+				if (frame.getClassName().equals(CompletableFuture.class.getName())) {
+					inFuture = true;
+				}
+				else if (inFuture && frame.getClassName().equals(OAuth2TokenSource.class.getName())) {
+					return true;
+				}
+			}
+			return false;
+		}
+
+		/**
+		 * What the cache does at its fetch timeout, and again on every retry: interrupt the
+		 * caller, which then leaves the source (its lock released).
+		 */
+		void giveUp() throws InterruptedException {
+			this.thread.interrupt();
+			this.thread.join(Duration.ofSeconds(20).toMillis());
+			assertThat(this.thread.isAlive()).as("caller still in the source after its interrupt").isFalse();
+			assertThat(this.outcome).isCompletedExceptionally();
+		}
+
 	}
 
 }
