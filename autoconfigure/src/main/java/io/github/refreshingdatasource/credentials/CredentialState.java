@@ -189,7 +189,9 @@ final class CredentialState {
 			return;
 		}
 		this.confirmed = current;
-		if (this.guard.consecutiveRejections() != 0 && resetGuard()) {
+		// A rejection that never counted (a revoked credential, a refused new one) still
+		// shows as the last rejection until a new credential logs in.
+		if ((this.guard.consecutiveRejections() != 0 || this.guard.lastRejection() != null) && resetGuard()) {
 			this.log.resumed("login succeeded");
 		}
 	}

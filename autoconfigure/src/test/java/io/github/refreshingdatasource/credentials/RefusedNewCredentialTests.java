@@ -16,7 +16,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Issue 11, J: a source publishing a wrong password must not take the pool down while the
- * previous one still logs in. (Unit level; the real-database test is still to be written.)
+ * previous one still logs in. Unit level; on the real database with concurrent workers:
+ * {@code RefusedNewCredentialIntegrationTests}.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class RefusedNewCredentialTests {
