@@ -124,7 +124,9 @@ final class CredentialState {
 		this.current = accepted;
 		this.lastFailure = null;
 		this.lastSuccessAt = now;
-		return new Accepted(accepted, previous != null && !same, same, stillRejected, recovered, -1);
+		// Same login with a renewed expiry (a lease extended) is a change worth telling.
+		boolean unchanged = same && Objects.equals(previous.credential.expiresAt(), fetched.expiresAt());
+		return new Accepted(accepted, previous != null && !same, unchanged, stillRejected, recovered, -1);
 	}
 
 	/**
@@ -208,9 +210,12 @@ final class CredentialState {
 	/**
 	 * What a fetched credential meant.
 	 * @param current what is served now
+	 * @param rotated whether it differs from the login served before (false for the first)
+	 * @param unchanged whether the refresh changed nothing: the credential served, or the
+	 * refused one, came back as it was
 	 * @param retryIn when to fetch again (millis), or -1 for the regular schedule
 	 */
-	record Accepted(Current current, boolean rotated, boolean same, boolean stillRejected, boolean recovered,
+	record Accepted(Current current, boolean rotated, boolean unchanged, boolean stillRejected, boolean recovered,
 			long retryIn) {
 	}
 

@@ -188,8 +188,15 @@ final class Refresher {
 		if (!accepted.stillRejected() && (accepted.rotated() || accepted.recovered() || cause == RefreshCause.STARTUP)) {
 			this.log.serving(fetched, accepted.current().effectiveExpiry, this.nextRefreshAt);
 		}
-		this.listeners.refreshSucceeded(this.cache, cause, took, fetched, accepted.rotated());
-		return accepted.current().credential;
+		// Listeners get what is served: after a refused new credential, the previous one.
+		DbCredential served = accepted.current().credential;
+		if (accepted.unchanged()) {
+			this.listeners.refreshUnchanged(this.cache, cause, took, served);
+		}
+		else {
+			this.listeners.refreshSucceeded(this.cache, cause, took, served, accepted.rotated());
+		}
+		return served;
 	}
 
 	private static long random(long bound) {

@@ -254,7 +254,7 @@ class CredentialCacheTests {
 		RecordingListener listener = new RecordingListener();
 		// The lockout guard would pause after 3 of these rejections; LockoutGuardTests cover it.
 		RefreshSettings settings = new RefreshSettings(Duration.ZERO, Duration.ZERO, FETCH_TIMEOUT,
-				Duration.ofMinutes(15), Duration.ZERO, retry(3), RefreshSettings.Lockout.off(), RefreshMode.BACKGROUND);
+				Duration.ofMinutes(15), Duration.ZERO, retry(3), RefreshSettings.Lockout.off(), RefreshMode.BACKGROUND, Duration.ZERO);
 		try (CredentialCache cache = new CredentialCache("stale", "test", provider, null, settings, clock)) {
 			cache.addListener(listener);
 			assertThat(cache.get()).isSameAs(stale);
@@ -539,7 +539,7 @@ class CredentialCacheTests {
 
 	private static CredentialCache cacheWith(Duration beforeExpiry, Duration jitter, Duration minInterval) {
 		RefreshSettings settings = new RefreshSettings(beforeExpiry, jitter, FETCH_TIMEOUT, Duration.ofMinutes(15),
-				minInterval, retry(3));
+				minInterval, retry(3), RefreshSettings.Lockout.defaults(), RefreshMode.BACKGROUND, Duration.ZERO);
 		return new CredentialCache("schedule", "test", CredentialCacheTests::unused, null, settings,
 				new MutableClock(EPOCH));
 	}
@@ -559,7 +559,7 @@ class CredentialCacheTests {
 
 	private static RefreshSettings settings(Duration fetchTimeout, int attempts) {
 		return new RefreshSettings(Duration.ZERO, Duration.ZERO, fetchTimeout, Duration.ofMinutes(15), Duration.ZERO,
-				retry(attempts));
+				retry(attempts), RefreshSettings.Lockout.defaults(), RefreshMode.BACKGROUND, Duration.ZERO);
 	}
 
 	private static RefreshSettings.Retry retry(int attempts) {

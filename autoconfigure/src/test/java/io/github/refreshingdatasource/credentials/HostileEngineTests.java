@@ -28,7 +28,7 @@ class HostileEngineTests {
 	private static RefreshSettings settings(Duration fetchTimeout, int attempts, Duration maxInterval) {
 		return new RefreshSettings(Duration.ofMillis(100), Duration.ZERO, fetchTimeout, Duration.ofMinutes(15),
 				Duration.ZERO, new RefreshSettings.Retry(attempts, Duration.ofMillis(10), 2.0, maxInterval),
-				RefreshSettings.Lockout.defaults(), RefreshMode.BACKGROUND);
+				RefreshSettings.Lockout.defaults(), RefreshMode.BACKGROUND, Duration.ZERO);
 	}
 
 	@Test
