@@ -66,7 +66,8 @@ class AwsRdsIamCredentialProviderTests {
 	@Test
 	void fifteenMinuteExpiryDrivesTheRefreshFourMinutesAhead() throws Exception {
 		RefreshSettings settings = new RefreshSettings(Duration.ofMinutes(4), Duration.ZERO, Duration.ofSeconds(10),
-				Duration.ofMinutes(15), Duration.ofSeconds(1), RefreshSettings.Retry.defaults(), RefreshSettings.Lockout.defaults(), RefreshMode.BACKGROUND, Duration.ZERO);
+				Duration.ofMinutes(15), Duration.ofSeconds(1), RefreshSettings.Retry.defaults(),
+				RefreshSettings.Lockout.defaults(), RefreshMode.BACKGROUND, Duration.ZERO);
 		try (CredentialCache cache = new CredentialCache("dataSource", "aws-rds-iam", this.provider, null, settings)) {
 			DbCredential credential = cache.refresh().get(10, TimeUnit.SECONDS);
 			Instant expiresAt = credential.expiresAt();
