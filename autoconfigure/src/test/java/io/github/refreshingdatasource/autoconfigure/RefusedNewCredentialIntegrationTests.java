@@ -34,6 +34,7 @@ import io.github.refreshingdatasource.credentials.CredentialCacheRegistry;
 import io.github.refreshingdatasource.credentials.CredentialProvider;
 import io.github.refreshingdatasource.credentials.DbCredential;
 import io.github.refreshingdatasource.credentials.provider.file.FileCredentialProvider;
+import io.github.refreshingdatasource.testsupport.PoolLoad;
 import io.github.refreshingdatasource.testsupport.ScramPostgres;
 import io.github.refreshingdatasource.testsupport.Secrets;
 import org.junit.jupiter.api.AfterAll;
@@ -192,6 +193,56 @@ class RefusedNewCredentialIntegrationTests {
 		assertThat(output.getAll().lines().filter((line) -> line.contains(reported))).singleElement()
 			.asString()
 			.contains(" WARN ");
+	}
+
+	/**
+	 * A half-applied rotation: the source publishes the new password before the database has
+	 * it. It is refused and the old one served; when the rotation completes (the database now
+	 * refuses the old password), the next login's rejection re-fetches, and the password the
+	 * source has been publishing all along is adopted. No query fails on the way.
+	 */
+	@Test
+	void passwordPublishedAheadOfTheDatabaseIsAdoptedOnceTheDatabaseAcceptsIt(CapturedOutput output)
+			throws Exception {
+		String role = newRole();
+		String oldPassword = this.secrets.newPassword();
+		postgres.setPassword(role, oldPassword);
+		String newPassword = this.secrets.newPassword();
+		Path file = this.tempDir.resolve("db.json");
+		publish(file, role, oldPassword);
+		RecordingProvider provider = new RecordingProvider(new FileCredentialProvider(file));
+		runner().withBean(CredentialProvider.class, () -> provider).run((context) -> {
+			assertThat(context).hasNotFailed();
+			HikariDataSource pool = context.getBean(DataSource.class).unwrap(HikariDataSource.class);
+			CredentialCache cache = context.getBean(CredentialCacheRegistry.class).get("dataSource");
+			assertThat(query(pool)).isEqualTo(role);
+			DbCredential rotated = DbCredential.of(role, newPassword, null);
+			Workers workers = new Workers(pool, 8, Duration.ofMillis(250));
+			try {
+				await().atMost(Duration.ofSeconds(20)).until(() -> workers.queriesBy(role) >= 200);
+				publish(file, role, newPassword);
+				await().atMost(Duration.ofSeconds(20))
+					.until(() -> rotated.fingerprint().equals(cache.snapshot().refusedFingerprint()));
+				long refusedAt = workers.queriesBy(role);
+				await().atMost(Duration.ofSeconds(20)).until(() -> workers.queriesBy(role) >= refusedAt + 200);
+
+				long loginsBefore = PoolLoad.loginsOf(postgres, role);
+				postgres.setPassword(role, newPassword);
+				await().atMost(Duration.ofSeconds(20))
+					.until(() -> rotated.fingerprint().equals(cache.snapshot().fingerprint()));
+				assertThat(cache.snapshot().refusedFingerprint()).isNull();
+				// The database takes only the new password now: these logins used it.
+				await().atMost(Duration.ofSeconds(20)).until(() -> PoolLoad.loginsOf(postgres, role) >= loginsBefore + 8);
+				long adoptedAt = workers.queriesBy(role);
+				await().atMost(Duration.ofSeconds(20)).until(() -> workers.queriesBy(role) >= adoptedAt + 200);
+			}
+			finally {
+				workers.stop();
+			}
+			assertThat(workers.failures()).as("failed queries").isEmpty();
+		});
+		assertThat(output.getAll()).containsOnlyOnce(
+				"the database refused new credential " + DbCredential.of(role, newPassword, null).fingerprint());
 	}
 
 	/**
