@@ -130,7 +130,8 @@ final class CredentialFetcher {
 		// A call still running is waited for, not doubled. One that returned a credential
 		// after its attempt gave up on it is used: the source answered, late. One that
 		// failed, or whose credential an attempt already took, is not.
-		if (attempt == null || (attempt.result.isDone() && (attempt.taken || attempt.result.isCompletedExceptionally()))) {
+		if (attempt == null
+				|| (attempt.result.isDone() && (attempt.taken || attempt.result.isCompletedExceptionally()))) {
 			attempt = start(cause);
 		}
 		DbCredential fetched;

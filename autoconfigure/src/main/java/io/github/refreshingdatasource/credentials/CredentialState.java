@@ -239,8 +239,8 @@ final class CredentialState {
 	 * refused one, came back as it was
 	 * @param retryIn when to fetch again (millis), or -1 for the regular schedule
 	 */
-	record Accepted(ServedCredential current, boolean rotated, boolean unchanged, boolean stillRejected, boolean recovered,
-			long retryIn) {
+	record Accepted(ServedCredential current, boolean rotated, boolean unchanged, boolean stillRejected,
+			boolean recovered, long retryIn) {
 	}
 
 	/** A refresh that failed every attempt; {@code cause} is the raw failure, for callers only. */

@@ -173,7 +173,8 @@ class RefusedNewCredentialIntegrationTests {
 				publish(file, roleB, passwordB);
 				await().atMost(Duration.ofSeconds(20)).until(() -> workers.queriesBy(roleB) >= 200);
 				assertThat(cache.snapshot().username()).isEqualTo(roleB);
-				assertThat(cache.snapshot().fingerprint()).isEqualTo(DbCredential.of(roleB, passwordB, null).fingerprint());
+				assertThat(cache.snapshot().fingerprint())
+					.isEqualTo(DbCredential.of(roleB, passwordB, null).fingerprint());
 				assertThat(cache.snapshot().refusedFingerprint()).isNull();
 				@SuppressWarnings("unchecked")
 				Map<String, Object> adopted = (Map<String, Object>) context
@@ -232,7 +233,8 @@ class RefusedNewCredentialIntegrationTests {
 					.until(() -> rotated.fingerprint().equals(cache.snapshot().fingerprint()));
 				assertThat(cache.snapshot().refusedFingerprint()).isNull();
 				// The database takes only the new password now: these logins used it.
-				await().atMost(Duration.ofSeconds(20)).until(() -> PoolLoad.loginsOf(postgres, role) >= loginsBefore + 8);
+				await().atMost(Duration.ofSeconds(20))
+					.until(() -> PoolLoad.loginsOf(postgres, role) >= loginsBefore + 8);
 				long adoptedAt = workers.queriesBy(role);
 				await().atMost(Duration.ofSeconds(20)).until(() -> workers.queriesBy(role) >= adoptedAt + 200);
 			}
