@@ -28,6 +28,10 @@ final class CacheListeners {
 		each("refreshSucceeded", (listener) -> listener.refreshSucceeded(cache, cause, took, credential, rotated));
 	}
 
+	void refreshUnchanged(CredentialCache cache, RefreshCause cause, Duration took, DbCredential credential) {
+		each("refreshUnchanged", (listener) -> listener.refreshUnchanged(cache, cause, took, credential));
+	}
+
 	void refreshFailed(CredentialCache cache, RefreshCause cause, Duration took, Throwable failure) {
 		each("refreshFailed", (listener) -> listener.refreshFailed(cache, cause, took, failure));
 	}

@@ -38,7 +38,13 @@ final class CacheLog {
 	}
 
 	String describe(Throwable failure) {
-		return this.redactor.redact(CredentialCache.describe(failure));
+		return this.redactor.redact(plain(failure));
+	}
+
+	/** Type and message, not redacted yet: only for text that is redacted whole afterwards. */
+	static String plain(Throwable failure) {
+		String message = failure.getMessage();
+		return failure.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
 	}
 
 	void serving(DbCredential credential, @Nullable Instant expiry, @Nullable Instant nextRefreshAt) {

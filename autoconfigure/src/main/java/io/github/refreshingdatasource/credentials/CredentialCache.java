@@ -1,10 +1,7 @@
 package io.github.refreshingdatasource.credentials;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 
@@ -17,20 +14,16 @@ import org.springframework.util.Assert;
  * callers that need a fetch share the one in flight; while refreshes fail the still-valid
  * credential is served, and only once it has expired does a caller get a
  * {@link CredentialUnavailableException}. Schedule maths live in {@link RefreshSchedule},
- * provider calls in {@link CredentialFetcher}, the lockout guard in {@link LockoutGuard},
- * the rejected-credential backoff in {@link RejectionBackoff}.
+ * provider calls in {@link CredentialFetcher}, what is served and known in
+ * {@link CredentialState}, the manual-refresh limit in {@link ManualRefreshLimit}.
  */
 public final class CredentialCache implements AutoCloseable {
-
-	static final Duration PAST_EXPIRY_GRACE = RefreshSchedule.PAST_EXPIRY_GRACE;
-
-	static final Duration MAX_LIFETIME = RefreshSchedule.MAX_LIFETIME;
 
 	private final String dataSourceName;
 
 	private final String providerType;
 
-	private final CredentialProvider provider;
+	private final ProviderLifecycle source;
 
 	private final RefreshSettings settings;
 
@@ -54,12 +47,9 @@ public final class CredentialCache implements AutoCloseable {
 
 	private final CredentialState state;
 
-	private AutoCloseable watch = () -> {
-	};
+	private final ManualRefreshLimit manualLimit;
 
 	private volatile boolean closed;
-
-	private final AtomicLong lastManualRefresh = new AtomicLong(Long.MIN_VALUE);
 
 	/**
 	 * Create a cache on threads of its own, closed with it; {@link #start()} it to fetch the
@@ -102,13 +92,13 @@ public final class CredentialCache implements AutoCloseable {
 		Assert.notNull(settings, "settings must not be null");
 		this.dataSourceName = dataSourceName;
 		this.providerType = providerType;
-		this.provider = provider;
 		this.settings = settings;
 		this.clock = clock;
 		this.ownThreads = threads == null;
 		this.threads = (threads != null) ? threads
 				: new RefreshThreads("refreshing-datasource-" + dataSourceName, 1, 2, RefreshThreads.KEEP_ALIVE);
 		this.log = new CacheLog(dataSourceName, providerType, this.redactor);
+		this.source = new ProviderLifecycle(provider, this.log);
 		this.listeners = new CacheListeners(this.log);
 		this.fetcher = new CredentialFetcher(this, provider, defaultUsername, settings, clock, this.threads.fetches(),
 				this.listeners, this.log);
@@ -117,6 +107,7 @@ public final class CredentialCache implements AutoCloseable {
 		this.state = new CredentialState(settings, this.redactor, this.log);
 		this.refresher = new Refresher(this, this.state, this.fetcher, this.trigger, this.listeners, this.log, settings,
 				clock, this.threads.refreshes());
+		this.manualLimit = new ManualRefreshLimit(settings.manualMinInterval());
 		this.fetcher.onUnstuck(() -> refresh(RefreshCause.SCHEDULED));
 	}
 
@@ -152,7 +143,7 @@ public final class CredentialCache implements AutoCloseable {
 
 	/** Start watching the source for changes and fetch the first credential in the background. */
 	public void start() {
-		this.watch = this.provider.watch(() -> refresh(RefreshCause.SOURCE_CHANGED));
+		this.source.watch(() -> refresh(RefreshCause.SOURCE_CHANGED));
 		refresh(RefreshCause.STARTUP);
 	}
 
@@ -163,7 +154,7 @@ public final class CredentialCache implements AutoCloseable {
 	 * @throws CredentialUnavailableException when no valid credential can be had in time
 	 */
 	public DbCredential get() throws CredentialUnavailableException {
-		Current current = this.state.current();
+		ServedCredential current = this.state.current();
 		if (current != null) {
 			long now = this.clock.millis();
 			if (now < current.usableUntil) {
@@ -193,24 +184,20 @@ public final class CredentialCache implements AutoCloseable {
 		// A manual refresh no longer ends a lockout pause: the credential it brings back is
 		// judged like any other (a new one from the source ends the pause, the rejected one
 		// continues it), and at most one per manual-min-interval calls the provider.
-		long now = this.clock.millis();
-		long min = this.settings.manualMinInterval().toMillis();
-		long last = this.lastManualRefresh.get();
-		if (min > 0 && last != Long.MIN_VALUE && now - last < min) {
-			return CompletableFuture.failedFuture(
-					new RefreshRateLimitedException(this.dataSourceName, Instant.ofEpochMilli(last + min)));
+		if (this.manualLimit.tryAcquire(this.clock.millis())) {
+			return refresh(RefreshCause.MANUAL);
 		}
-		if (!this.lastManualRefresh.compareAndSet(last, now)) {
-			return refresh();
-		}
-		return refresh(RefreshCause.MANUAL);
+		// Too soon, or another caller got in first: join its refresh once it has started.
+		existing = this.refresher.inFlight();
+		return (existing != null) ? existing : CompletableFuture
+			.failedFuture(new RefreshRateLimitedException(this.dataSourceName, this.manualLimit.nextAllowed()));
 	}
 
 	CompletableFuture<DbCredential> refresh(RefreshCause cause) {
 		return this.refresher.refresh(cause);
 	}
 
-	long refreshDelay(Current current, long now) {
+	long refreshDelay(ServedCredential current, long now) {
 		return this.refresher.refreshDelay(current, now);
 	}
 
@@ -256,26 +243,9 @@ public final class CredentialCache implements AutoCloseable {
 	 * @return the snapshot
 	 */
 	public CredentialSnapshot snapshot() {
-		Current current = this.state.current();
-		CredentialState.Failure failure = this.state.lastFailure();
-		DbCredential credential = (current != null) ? current.credential : null;
-		LockoutGuard guard = this.state.guard();
-		boolean paused = guard.pausedAt(this.clock.millis());
-		Throwable rejection = guard.lastRejection();
-		return new CredentialSnapshot(this.dataSourceName, this.providerType,
-				(credential != null) ? credential.username() : null,
-				(credential != null) ? credential.fingerprint() : null, (current != null) ? current.fetchedAt : null,
-				(current != null) ? current.effectiveExpiry : null,
-				current != null && this.clock.millis() < current.usableUntil, current != null && current.rejected,
-				this.refresher.inFlight() != null, this.refresher.nextRefreshAt(),
-				(failure != null) ? CredentialSnapshot.Failure.of(failure.cause(), this::redact) : null,
-				(failure != null) ? failure.at() : null, this.state.lastSuccessAt(),
-				(rejection != null) ? CredentialSnapshot.Failure.of(rejection, this::redact) : null,
-				paused ? Instant.ofEpochMilli(guard.pausedUntil()) : null,
-				paused ? guard.consecutiveRejections() + " rejected logins in a row with credentials that never "
-						+ "logged in (lockout guard)" : null,
-				this.fetcher.stuckSince(), this.fetcher.threadsInside(),
-				(this.state.refused() != null) ? this.state.refused().fingerprint() : null);
+		return this.state.snapshot(this.dataSourceName, this.providerType, this.clock.millis(),
+				this.refresher.inFlight() != null, this.refresher.nextRefreshAt(), this.fetcher.stuckSince(),
+				this.fetcher.threadsInside());
 	}
 
 	/**
@@ -298,11 +268,6 @@ public final class CredentialCache implements AutoCloseable {
 		return this.redactor.redact(text);
 	}
 
-	static String describe(Throwable failure) {
-		String message = failure.getMessage();
-		return failure.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
-	}
-
 	/**
 	 * Stop refreshing: cancel the schedule and the fetch in flight, stop watching the source
 	 * and close the provider. Returns promptly even when a provider call ignores interrupts;
@@ -315,12 +280,7 @@ public final class CredentialCache implements AutoCloseable {
 		}
 		this.closed = true;
 		this.refresher.close();
-		try {
-			this.watch.close();
-		}
-		catch (Exception ex) {
-			this.log.watchCloseFailed(ex);
-		}
+		this.source.stopWatching();
 		// Cancel before interrupting the fetch: once interrupted, it would complete the
 		// future with the InterruptedException first.
 		this.refresher.cancelInFlight();
@@ -333,48 +293,12 @@ public final class CredentialCache implements AutoCloseable {
 		if (this.fetcher.threadsInside() > 0) {
 			this.log.leftBehind(this.fetcher.threadsInside());
 		}
-		// A provider holding resources (Vault leases, a client session) releases them last.
-		if (this.provider instanceof AutoCloseable closeable) {
-			try {
-				closeable.close();
-			}
-			catch (Exception ex) {
-				this.log.providerCloseFailed(ex);
-			}
-		}
+		this.source.closeProvider();
 	}
 
 	@Override
 	public String toString() {
 		return "CredentialCache[dataSource=" + this.dataSourceName + ", provider=" + this.providerType + "]";
-	}
-
-	/** The served credential and until when it may be used; immutable so one read sees it whole. */
-	static final class Current {
-
-		final DbCredential credential;
-
-		final @Nullable Instant effectiveExpiry;
-
-		final Instant fetchedAt;
-
-		final boolean rejected;
-
-		final long usableUntil;
-
-		Current(DbCredential credential, @Nullable Instant effectiveExpiry, Instant fetchedAt, boolean rejected) {
-			this.credential = credential;
-			this.effectiveExpiry = effectiveExpiry;
-			this.fetchedAt = fetchedAt;
-			this.rejected = rejected;
-			this.usableUntil = rejected ? Long.MIN_VALUE
-					: (effectiveExpiry != null) ? effectiveExpiry.toEpochMilli() : Long.MAX_VALUE;
-		}
-
-		Current markRejected() {
-			return new Current(this.credential, this.effectiveExpiry, this.fetchedAt, true);
-		}
-
 	}
 
 }

@@ -10,7 +10,8 @@ import java.time.Duration;
 public interface CredentialCacheListener {
 
 	/**
-	 * A refresh obtained a credential.
+	 * A refresh obtained a credential that differs from the one served before, or the first
+	 * one. A refresh that changed nothing calls {@link #refreshUnchanged} instead.
 	 * @param cache the cache
 	 * @param cause why it was fetched
 	 * @param duration how long the refresh took, retries included
@@ -19,6 +20,21 @@ public interface CredentialCacheListener {
 	 */
 	default void refreshSucceeded(CredentialCache cache, RefreshCause cause, Duration duration, DbCredential credential,
 			boolean rotated) {
+	}
+
+	/**
+	 * A refresh returned the credential already served (same username, secret and stated
+	 * expiry; or, while a refused new credential is set aside, that refused one again):
+	 * nothing changed. Listeners written before this callback existed see it, as they
+	 * always did, as {@link #refreshSucceeded} with {@code rotated} false.
+	 * @param cache the cache
+	 * @param cause why it was fetched
+	 * @param duration how long the refresh took, retries included
+	 * @param credential the credential served, as before
+	 */
+	default void refreshUnchanged(CredentialCache cache, RefreshCause cause, Duration duration,
+			DbCredential credential) {
+		refreshSucceeded(cache, cause, duration, credential, false);
 	}
 
 	/**

@@ -126,9 +126,11 @@ final class CredentialFetcher {
 
 	private DbCredential fetchOnce(RefreshCause cause, @Nullable DbCredential served) throws Throwable {
 		Call attempt = this.call;
-		// A call that returned a credential after its attempt gave up on it is used: the
-		// source answered, late. One that failed, or was used, is not.
-		if (attempt == null || (attempt.result.isDone() && (attempt.consumed || attempt.result.isCompletedExceptionally()))) {
+		// A call still running is waited for, not doubled. One that returned a credential
+		// after its attempt gave up on it is used: the source answered, late. One that
+		// failed, or whose credential an attempt already took, is not.
+		if (attempt == null
+				|| (attempt.result.isDone() && (attempt.taken || attempt.result.isCompletedExceptionally()))) {
 			attempt = start(cause);
 		}
 		else if (attempt.stuck && !attempt.result.isDone()) {
@@ -138,10 +140,10 @@ final class CredentialFetcher {
 					+ " is still stuck past fetch-timeout (" + this.settings.fetchTimeout()
 					+ "); the cache asks again as soon as it returns");
 		}
-		attempt.consumed = true;
 		DbCredential fetched;
 		try {
 			fetched = attempt.result.get(this.settings.fetchTimeout().toMillis(), TimeUnit.MILLISECONDS);
+			attempt.taken = true;
 		}
 		catch (TimeoutException ex) {
 			if (attempt.cancelIfWaiting()) {
@@ -199,8 +201,13 @@ final class CredentialFetcher {
 					Thread.interrupted();
 					if (attempt.stuck && !this.closed) {
 						this.log.unstuck(attempt.startedAt);
-						attempt.consumed = false;
-						this.onUnstuck.run();
+						// Only when no attempt took the late answer (every one gave up): a retry
+						// waiting for it has used it, and refreshing again would accept it twice.
+						// A retry that takes it just after this check is still in flight, so the
+						// refresh started here joins it.
+						if (!attempt.taken) {
+							this.onUnstuck.run();
+						}
 					}
 				}
 			});
@@ -260,7 +267,8 @@ final class CredentialFetcher {
 
 		volatile boolean stuck;
 
-		volatile boolean consumed;
+		/** Whether an attempt received this call's credential: it is not used again. */
+		volatile boolean taken;
 
 		volatile FetchThreads.@Nullable Slot turn;
 

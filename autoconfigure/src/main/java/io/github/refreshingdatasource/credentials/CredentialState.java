@@ -5,8 +5,6 @@ import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 
-import io.github.refreshingdatasource.credentials.CredentialCache.Current;
-
 /**
  * What the cache serves and what it knows about it: the current credential, whether it
  * logged in, the last failure, the lockout guard and the rejected-credential backoff. It
@@ -26,17 +24,17 @@ final class CredentialState {
 
 	private final CacheLog log;
 
-	private volatile @Nullable Current current;
+	private volatile @Nullable ServedCredential current;
 
 	/** The current credential once a login with it succeeded; rejections of others count. */
-	private volatile @Nullable Current confirmed;
+	private volatile @Nullable ServedCredential confirmed;
 
 	private volatile @Nullable Failure lastFailure;
 
 	private volatile @Nullable Instant lastSuccessAt;
 
 	/** The confirmed credential served before the current one, while it may still log in. */
-	private @Nullable Current lastConfirmed;
+	private @Nullable ServedCredential lastConfirmed;
 
 	/** A fresh credential the database refused while the last confirmed one still logs in. */
 	private volatile @Nullable DbCredential refused;
@@ -49,7 +47,7 @@ final class CredentialState {
 		this.log = log;
 	}
 
-	@Nullable Current current() {
+	@Nullable ServedCredential current() {
 		return this.current;
 	}
 
@@ -71,7 +69,7 @@ final class CredentialState {
 	 */
 	synchronized Accepted accept(DbCredential fetched, Instant now) {
 		boolean recovered = this.lastFailure != null;
-		Current previous = this.current;
+		ServedCredential previous = this.current;
 		long millis = now.toEpochMilli();
 		DbCredential refusedBefore = this.refused;
 		if (refusedBefore != null) {
@@ -105,7 +103,8 @@ final class CredentialState {
 			this.lastConfirmed = previous;
 		}
 		// During a pause the source's word changes nothing unless it is a new credential.
-		Current accepted = new Current(fetched, effectiveExpiry, now, stillRejected && this.guard.pausedAt(millis));
+		ServedCredential accepted = new ServedCredential(fetched, effectiveExpiry, now,
+				stillRejected && this.guard.pausedAt(millis));
 		if (same && this.confirmed == previous && !previous.rejected) {
 			this.confirmed = accepted;
 		}
@@ -124,7 +123,9 @@ final class CredentialState {
 		this.current = accepted;
 		this.lastFailure = null;
 		this.lastSuccessAt = now;
-		return new Accepted(accepted, previous != null && !same, same, stillRejected, recovered, -1);
+		// Same login with a renewed expiry (a lease extended) is a change worth telling.
+		boolean unchanged = same && Objects.equals(previous.credential.expiresAt(), fetched.expiresAt());
+		return new Accepted(accepted, previous != null && !same, unchanged, stillRejected, recovered, -1);
 	}
 
 	/**
@@ -142,12 +143,12 @@ final class CredentialState {
 	 * @return the pause taken in milliseconds; 0 to re-fetch now; -1 to do nothing
 	 */
 	synchronized long rejected(DbCredential rejected, @Nullable Throwable reason, long now) {
-		Current current = this.current;
+		ServedCredential current = this.current;
 		if (current == null || current.rejected || !current.credential.sameLogin(rejected)) {
 			return -1;
 		}
 		this.guard.reason(reason);
-		Current fallback = this.lastConfirmed;
+		ServedCredential fallback = this.lastConfirmed;
 		if (this.confirmed != current && fallback != null && now < fallback.usableUntil
 				&& !fallback.credential.sameLogin(rejected)) {
 			// A fresh credential the database refuses while the previous one still logs in
@@ -183,13 +184,15 @@ final class CredentialState {
 
 	/** A login succeeded: the first success of the current credential confirms it. */
 	void loginSucceeded(@Nullable String username, String secret) {
-		Current current = this.current;
+		ServedCredential current = this.current;
 		if (current == null || this.confirmed == current || current.rejected
 				|| !Objects.equals(current.credential.username(), username) || !current.credential.sameSecret(secret)) {
 			return;
 		}
 		this.confirmed = current;
-		if (this.guard.consecutiveRejections() != 0 && resetGuard()) {
+		// A rejection that never counted (a revoked credential, a refused new one) still
+		// shows as the last rejection until a new credential logs in.
+		if ((this.guard.consecutiveRejections() != 0 || this.guard.lastRejection() != null) && resetGuard()) {
 			this.log.resumed("login succeeded");
 		}
 	}
@@ -204,12 +207,40 @@ final class CredentialState {
 	}
 
 	/**
+	 * Describe what is served and known now, without a secret: failures become redacted
+	 * {@link CredentialSnapshot.Failure} records.
+	 */
+	CredentialSnapshot snapshot(String dataSourceName, String providerType, long now, boolean refreshing,
+			@Nullable Instant nextRefreshAt, @Nullable Instant providerStuckSince, int providerThreads) {
+		ServedCredential served = this.current;
+		Failure failure = this.lastFailure;
+		DbCredential credential = (served != null) ? served.credential : null;
+		boolean paused = this.guard.pausedAt(now);
+		Throwable rejection = this.guard.lastRejection();
+		DbCredential refusedNow = this.refused;
+		return new CredentialSnapshot(dataSourceName, providerType, (credential != null) ? credential.username() : null,
+				(credential != null) ? credential.fingerprint() : null, (served != null) ? served.fetchedAt : null,
+				(served != null) ? served.effectiveExpiry : null, served != null && now < served.usableUntil,
+				served != null && served.rejected, refreshing, nextRefreshAt,
+				(failure != null) ? CredentialSnapshot.Failure.of(failure.cause(), this.redactor::redact) : null,
+				(failure != null) ? failure.at() : null, this.lastSuccessAt,
+				(rejection != null) ? CredentialSnapshot.Failure.of(rejection, this.redactor::redact) : null,
+				paused ? Instant.ofEpochMilli(this.guard.pausedUntil()) : null,
+				paused ? this.guard.consecutiveRejections()
+						+ " rejected logins in a row with credentials that never logged in (lockout guard)" : null,
+				providerStuckSince, providerThreads, (refusedNow != null) ? refusedNow.fingerprint() : null);
+	}
+
+	/**
 	 * What a fetched credential meant.
 	 * @param current what is served now
+	 * @param rotated whether it differs from the login served before (false for the first)
+	 * @param unchanged whether the refresh changed nothing: the credential served, or the
+	 * refused one, came back as it was
 	 * @param retryIn when to fetch again (millis), or -1 for the regular schedule
 	 */
-	record Accepted(Current current, boolean rotated, boolean same, boolean stillRejected, boolean recovered,
-			long retryIn) {
+	record Accepted(ServedCredential current, boolean rotated, boolean unchanged, boolean stillRejected,
+			boolean recovered, long retryIn) {
 	}
 
 	/** A refresh that failed every attempt; {@code cause} is the raw failure, for callers only. */

@@ -39,39 +39,6 @@ public record RefreshSettings(Duration beforeExpiry, Duration jitter, Duration f
 	}
 
 	/**
-	 * Settings without a limit on manual refreshes, as before the limit existed; the
-	 * {@link #defaults()} and the configuration properties limit them to one per 10 s.
-	 * @param beforeExpiry see {@link #beforeExpiry()}
-	 * @param jitter see {@link #jitter()}
-	 * @param fetchTimeout see {@link #fetchTimeout()}
-	 * @param defaultLifetime see {@link #defaultLifetime()}
-	 * @param minInterval see {@link #minInterval()}
-	 * @param retry see {@link #retry()}
-	 * @param lockout see {@link #lockout()}
-	 * @param mode see {@link #mode()}
-	 */
-	public RefreshSettings(Duration beforeExpiry, Duration jitter, Duration fetchTimeout, Duration defaultLifetime,
-			Duration minInterval, Retry retry, Lockout lockout, RefreshMode mode) {
-		this(beforeExpiry, jitter, fetchTimeout, defaultLifetime, minInterval, retry, lockout, mode, Duration.ZERO);
-	}
-
-	/**
-	 * Settings with the default {@link Lockout lockout guard}, refreshing in the
-	 * {@link RefreshMode#BACKGROUND background}.
-	 * @param beforeExpiry see {@link #beforeExpiry()}
-	 * @param jitter see {@link #jitter()}
-	 * @param fetchTimeout see {@link #fetchTimeout()}
-	 * @param defaultLifetime see {@link #defaultLifetime()}
-	 * @param minInterval see {@link #minInterval()}
-	 * @param retry see {@link #retry()}
-	 */
-	public RefreshSettings(Duration beforeExpiry, Duration jitter, Duration fetchTimeout, Duration defaultLifetime,
-			Duration minInterval, Retry retry) {
-		this(beforeExpiry, jitter, fetchTimeout, defaultLifetime, minInterval, retry, Lockout.defaults(),
-				RefreshMode.BACKGROUND);
-	}
-
-	/**
 	 * The defaults: refresh 4 minutes before expiry with up to 30 s of jitter, 10 s fetch
 	 * timeout, 15 minutes for credentials without expiry, at least 1 s between refreshes and
 	 * 10 s between manual refreshes, 5 attempts backing off from 200 ms doubling to 10 s; logins pause after 3 rejections

@@ -15,8 +15,6 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
 
-import io.github.refreshingdatasource.credentials.CredentialCache.Current;
-
 /**
  * The single in-flight refresh of one cache: any number of callers share it; it runs on a
  * refresh thread, hands the result to {@link CredentialState}, arranges the next refresh
@@ -65,13 +63,13 @@ final class Refresher {
 		this.refreshThreads = refreshThreads;
 	}
 
-	DbCredential awaitFetch(@Nullable Current current) throws CredentialUnavailableException {
+	DbCredential awaitFetch(@Nullable ServedCredential current) throws CredentialUnavailableException {
 		checkNotPaused();
 		CompletableFuture<DbCredential> fetch = this.inFlight.get();
 		if (fetch == null) {
 			// A fetch may have completed since get() read the credential; it is the one
 			// this caller would have joined.
-			Current latest = this.state.current();
+			ServedCredential latest = this.state.current();
 			if (latest != null && latest != current && this.clock.millis() < latest.usableUntil) {
 				return latest.credential;
 			}
@@ -119,7 +117,7 @@ final class Refresher {
 
 	private CredentialUnavailableException unavailable(String reason, Throwable cause) {
 		return new CredentialUnavailableException(this.cache.getDataSourceName(), this.cache.getProviderType(),
-				this.log.redact(reason + ": " + CredentialCache.describe(cause)), this.log.sanitize(cause));
+				this.log.redact(reason + ": " + CacheLog.plain(cause)), this.log.sanitize(cause));
 	}
 
 	@Nullable CompletableFuture<DbCredential> inFlight() {
@@ -156,7 +154,7 @@ final class Refresher {
 		Throwable failure = null;
 		try {
 			fetched = this.fetcher.fetch(cause, () -> {
-				Current served = this.state.current();
+				ServedCredential served = this.state.current();
 				return (served != null) ? served.credential : null;
 			});
 			// What is served may be the previous credential (one the database still accepts).
@@ -188,15 +186,22 @@ final class Refresher {
 		if (!accepted.stillRejected() && (accepted.rotated() || accepted.recovered() || cause == RefreshCause.STARTUP)) {
 			this.log.serving(fetched, accepted.current().effectiveExpiry, this.nextRefreshAt);
 		}
-		this.listeners.refreshSucceeded(this.cache, cause, took, fetched, accepted.rotated());
-		return accepted.current().credential;
+		// Listeners get what is served: after a refused new credential, the previous one.
+		DbCredential served = accepted.current().credential;
+		if (accepted.unchanged()) {
+			this.listeners.refreshUnchanged(this.cache, cause, took, served);
+		}
+		else {
+			this.listeners.refreshSucceeded(this.cache, cause, took, served, accepted.rotated());
+		}
+		return served;
 	}
 
 	private static long random(long bound) {
 		return ThreadLocalRandom.current().nextLong(bound + 1);
 	}
 
-	long refreshDelay(Current current, long now) {
+	long refreshDelay(ServedCredential current, long now) {
 		return this.schedule.delay(current.effectiveExpiry, now, Refresher::random);
 	}
 
@@ -208,7 +213,7 @@ final class Refresher {
 		long pause = this.settings.retry().maxInterval().toMillis();
 		boolean first = this.state.fail(failure, now, now + pause);
 		scheduleNext(pause);
-		Current current = this.state.current();
+		ServedCredential current = this.state.current();
 		String serving = (current != null && now < current.usableUntil) ? "serving credential "
 				+ current.credential.fingerprint() + " until it expires at " + current.effectiveExpiry : null;
 		this.log.refreshFailed(cause, failure, this.settings.retry().maxAttempts(), serving, this.nextRefreshAt, first);

@@ -253,8 +253,11 @@ class CredentialCacheTests {
 		ScriptedProvider provider = new ScriptedProvider().always(() -> stale);
 		RecordingListener listener = new RecordingListener();
 		// The lockout guard would pause after 3 of these rejections; LockoutGuardTests cover it.
-		RefreshSettings settings = new RefreshSettings(Duration.ZERO, Duration.ZERO, FETCH_TIMEOUT,
-				Duration.ofMinutes(15), Duration.ZERO, retry(3), RefreshSettings.Lockout.off(), RefreshMode.BACKGROUND);
+		// Every fetch is awaited by get(); none may time out on a loaded machine, or a late
+		// answer's retry would blur the count this test is about.
+		RefreshSettings settings = new RefreshSettings(Duration.ZERO, Duration.ZERO, Duration.ofSeconds(30),
+				Duration.ofMinutes(15), Duration.ZERO, retry(3), RefreshSettings.Lockout.off(), RefreshMode.BACKGROUND,
+				Duration.ZERO);
 		try (CredentialCache cache = new CredentialCache("stale", "test", provider, null, settings, clock)) {
 			cache.addListener(listener);
 			assertThat(cache.get()).isSameAs(stale);
@@ -339,8 +342,8 @@ class CredentialCacheTests {
 			.always(() -> credential("app", "skewed-secret", clock.instant().minus(Duration.ofMinutes(5))));
 		try (CredentialCache cache = new CredentialCache("skewed", "test", provider, null, settings(), clock)) {
 			assertThat(cache.get().sameSecret("skewed-secret")).isTrue();
-			assertThat(cache.snapshot().expiresAt()).isEqualTo(EPOCH.plus(CredentialCache.PAST_EXPIRY_GRACE));
-			assertThat(CredentialCache.PAST_EXPIRY_GRACE).isEqualTo(Duration.ofMinutes(1));
+			assertThat(cache.snapshot().expiresAt()).isEqualTo(EPOCH.plus(RefreshSchedule.PAST_EXPIRY_GRACE));
+			assertThat(RefreshSchedule.PAST_EXPIRY_GRACE).isEqualTo(Duration.ofMinutes(1));
 			assertThat(cache.snapshot().valid()).isTrue();
 			cache.get();
 			assertThat(provider.calls()).isEqualTo(1);
@@ -354,8 +357,8 @@ class CredentialCacheTests {
 			.always(() -> credential("app", "forever-secret", clock.instant().plus(Duration.ofDays(5 * 365))));
 		try (CredentialCache cache = new CredentialCache("clamped", "test", provider, null, settings(), clock)) {
 			cache.get();
-			assertThat(CredentialCache.MAX_LIFETIME).isEqualTo(Duration.ofHours(24));
-			assertThat(cache.snapshot().expiresAt()).isEqualTo(EPOCH.plus(CredentialCache.MAX_LIFETIME));
+			assertThat(RefreshSchedule.MAX_LIFETIME).isEqualTo(Duration.ofHours(24));
+			assertThat(cache.snapshot().expiresAt()).isEqualTo(EPOCH.plus(RefreshSchedule.MAX_LIFETIME));
 		}
 	}
 
@@ -366,7 +369,7 @@ class CredentialCacheTests {
 		ScriptedProvider provider = new ScriptedProvider().always(() -> credential("app", "forever-secret", statedExpiry));
 		try (CredentialCache cache = new CredentialCache("reclamped", "test", provider, null, settings(), clock)) {
 			cache.get();
-			clock.advance(CredentialCache.MAX_LIFETIME.plusSeconds(1));
+			clock.advance(RefreshSchedule.MAX_LIFETIME.plusSeconds(1));
 			assertThat(cache.get().sameSecret("forever-secret")).isTrue();
 			assertThat(provider.calls()).isEqualTo(2);
 			for (int i = 0; i < 100; i++) {
@@ -374,7 +377,7 @@ class CredentialCacheTests {
 			}
 			assertThat(provider.calls()).isEqualTo(2);
 			assertThat(cache.snapshot().valid()).isTrue();
-			assertThat(cache.snapshot().expiresAt()).isEqualTo(clock.instant().plus(CredentialCache.MAX_LIFETIME));
+			assertThat(cache.snapshot().expiresAt()).isEqualTo(clock.instant().plus(RefreshSchedule.MAX_LIFETIME));
 		}
 	}
 
@@ -385,14 +388,14 @@ class CredentialCacheTests {
 		ScriptedProvider provider = new ScriptedProvider().always(() -> credential("app", "skewed-secret", statedExpiry));
 		try (CredentialCache cache = new CredentialCache("regrace", "test", provider, null, settings(), clock)) {
 			cache.get();
-			clock.advance(CredentialCache.PAST_EXPIRY_GRACE.plusSeconds(1));
+			clock.advance(RefreshSchedule.PAST_EXPIRY_GRACE.plusSeconds(1));
 			cache.get();
 			assertThat(provider.calls()).isEqualTo(2);
 			for (int i = 0; i < 100; i++) {
 				cache.get();
 			}
 			assertThat(provider.calls()).isEqualTo(2);
-			assertThat(cache.snapshot().expiresAt()).isEqualTo(clock.instant().plus(CredentialCache.PAST_EXPIRY_GRACE));
+			assertThat(cache.snapshot().expiresAt()).isEqualTo(clock.instant().plus(RefreshSchedule.PAST_EXPIRY_GRACE));
 		}
 	}
 
@@ -539,7 +542,7 @@ class CredentialCacheTests {
 
 	private static CredentialCache cacheWith(Duration beforeExpiry, Duration jitter, Duration minInterval) {
 		RefreshSettings settings = new RefreshSettings(beforeExpiry, jitter, FETCH_TIMEOUT, Duration.ofMinutes(15),
-				minInterval, retry(3));
+				minInterval, retry(3), RefreshSettings.Lockout.defaults(), RefreshMode.BACKGROUND, Duration.ZERO);
 		return new CredentialCache("schedule", "test", CredentialCacheTests::unused, null, settings,
 				new MutableClock(EPOCH));
 	}
@@ -548,9 +551,9 @@ class CredentialCacheTests {
 		throw new AssertionError("provider not expected to be called");
 	}
 
-	private static CredentialCache.Current current(@Nullable Duration lifetime) {
+	private static ServedCredential current(@Nullable Duration lifetime) {
 		DbCredential credential = credential("app", "scheduled-secret", null);
-		return new CredentialCache.Current(credential, (lifetime != null) ? EPOCH.plus(lifetime) : null, EPOCH, false);
+		return new ServedCredential(credential, (lifetime != null) ? EPOCH.plus(lifetime) : null, EPOCH, false);
 	}
 
 	private static RefreshSettings settings() {
@@ -559,7 +562,7 @@ class CredentialCacheTests {
 
 	private static RefreshSettings settings(Duration fetchTimeout, int attempts) {
 		return new RefreshSettings(Duration.ZERO, Duration.ZERO, fetchTimeout, Duration.ofMinutes(15), Duration.ZERO,
-				retry(attempts));
+				retry(attempts), RefreshSettings.Lockout.defaults(), RefreshMode.BACKGROUND, Duration.ZERO);
 	}
 
 	private static RefreshSettings.Retry retry(int attempts) {

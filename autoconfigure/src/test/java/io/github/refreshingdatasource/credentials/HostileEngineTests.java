@@ -28,7 +28,7 @@ class HostileEngineTests {
 	private static RefreshSettings settings(Duration fetchTimeout, int attempts, Duration maxInterval) {
 		return new RefreshSettings(Duration.ofMillis(100), Duration.ZERO, fetchTimeout, Duration.ofMinutes(15),
 				Duration.ZERO, new RefreshSettings.Retry(attempts, Duration.ofMillis(10), 2.0, maxInterval),
-				RefreshSettings.Lockout.defaults(), RefreshMode.BACKGROUND);
+				RefreshSettings.Lockout.defaults(), RefreshMode.BACKGROUND, Duration.ZERO);
 	}
 
 	@Test
@@ -137,6 +137,53 @@ class HostileEngineTests {
 			release.countDown();
 		}
 		assertThat(output).contains("closed with 1 thread(s) still inside the provider");
+	}
+
+	/**
+	 * A call stuck past the fetch timeout that returns while a retry waits for it: the retry
+	 * takes its credential, and the "resume at once" refresh must not accept it a second
+	 * time (it did, when its listener count or backoff doubled: the CredentialCacheTests
+	 * flake of a rejected credential re-fetched one time too few under load).
+	 */
+	@Test
+	void lateAnswerThatARetryWaitedForIsAcceptedOnce() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicInteger calls = new AtomicInteger();
+		DbCredential late = DbCredential.of("app", "late-secret", Instant.now().plusSeconds(60));
+		CredentialProvider provider = () -> {
+			if (calls.incrementAndGet() == 1) {
+				return DbCredential.of("app", "first-secret", Instant.now().plusSeconds(60));
+			}
+			awaitUninterruptibly(release);
+			return late;
+		};
+		AtomicInteger accepted = new AtomicInteger();
+		try (CredentialCache cache = new CredentialCache("late", "test", provider, null,
+				settings(Duration.ofMillis(200), 5, Duration.ofMillis(100)))) {
+			cache.addListener(new CredentialCacheListener() {
+
+				@Override
+				public void refreshSucceeded(CredentialCache cache, RefreshCause cause, Duration duration,
+						DbCredential credential, boolean rotated) {
+					if (credential.sameLogin(late)) {
+						accepted.incrementAndGet();
+					}
+				}
+
+			});
+			cache.start();
+			cache.get();
+			cache.refresh(RefreshCause.SCHEDULED);
+			// The first attempt gave up on the call; the retries wait for it (5 x 200 ms).
+			await().atMost(Duration.ofSeconds(5)).until(() -> cache.snapshot().providerStuckSince() != null);
+			release.countDown();
+			await().atMost(Duration.ofSeconds(5)).until(() -> cache.get().sameLogin(late));
+			// The call's thread has left the provider, and whatever it started has finished.
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> cache.snapshot().providerThreads() == 0 && !cache.snapshot().refreshing());
+			assertThat(accepted).as("acceptances of the late credential").hasValue(1);
+			assertThat(calls).as("provider calls").hasValue(2);
+		}
 	}
 
 	@Test

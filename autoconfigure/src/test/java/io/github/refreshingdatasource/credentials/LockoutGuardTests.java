@@ -200,7 +200,7 @@ class LockoutGuardTests {
 	private static RefreshSettings settings(RefreshSettings.Lockout lockout) {
 		return new RefreshSettings(Duration.ZERO, Duration.ZERO, Duration.ofMillis(500), Duration.ofMinutes(15),
 				Duration.ZERO, new RefreshSettings.Retry(1, Duration.ofMillis(20), 2.0, Duration.ofMillis(100)),
-				lockout, RefreshMode.BACKGROUND);
+				lockout, RefreshMode.BACKGROUND, Duration.ZERO);
 	}
 
 	private static int count(String text, String needle) {

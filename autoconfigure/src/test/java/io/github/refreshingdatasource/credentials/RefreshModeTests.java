@@ -141,7 +141,7 @@ class RefreshModeTests {
 	private static RefreshSettings settings(RefreshMode mode, Duration beforeExpiry) {
 		return new RefreshSettings(beforeExpiry, Duration.ZERO, Duration.ofSeconds(2), Duration.ofMinutes(15),
 				Duration.ZERO, new RefreshSettings.Retry(1, Duration.ofMillis(20), 2.0, MAX_INTERVAL),
-				RefreshSettings.Lockout.defaults(), mode);
+				RefreshSettings.Lockout.defaults(), mode, Duration.ZERO);
 	}
 
 	/** The scheduler's threads are named after the DataSource and a number; fetch threads say "fetch". */

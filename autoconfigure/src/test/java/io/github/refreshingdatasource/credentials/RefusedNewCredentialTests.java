@@ -16,7 +16,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Issue 11, J: a source publishing a wrong password must not take the pool down while the
- * previous one still logs in. (Unit level; the real-database test is still to be written.)
+ * previous one still logs in. Unit level; on the real database with concurrent workers:
+ * {@code RefusedNewCredentialIntegrationTests}.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class RefusedNewCredentialTests {
@@ -31,7 +32,7 @@ class RefusedNewCredentialTests {
 		RefreshSettings settings = new RefreshSettings(Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1),
 				Duration.ofMinutes(15), Duration.ZERO,
 				new RefreshSettings.Retry(1, Duration.ofMillis(50), 2.0, Duration.ofMillis(200)),
-				RefreshSettings.Lockout.defaults(), RefreshMode.BACKGROUND);
+				RefreshSettings.Lockout.defaults(), RefreshMode.BACKGROUND, Duration.ZERO);
 		try (CredentialCache cache = new CredentialCache("refused", "test", source::get, null, settings)) {
 			assertThat(cache.get()).isSameAs(good);
 			cache.loginSucceeded("app", "good-secret");

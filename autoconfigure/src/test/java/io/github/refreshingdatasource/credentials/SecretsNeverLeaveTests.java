@@ -43,7 +43,7 @@ class SecretsNeverLeaveTests {
 		RefreshSettings settings = new RefreshSettings(Duration.ofMillis(100), Duration.ZERO, Duration.ofSeconds(1),
 				Duration.ofMinutes(15), Duration.ZERO,
 				new RefreshSettings.Retry(1, Duration.ofMillis(10), 2.0, Duration.ofMillis(50)),
-				RefreshSettings.Lockout.defaults(), RefreshMode.BACKGROUND);
+				RefreshSettings.Lockout.defaults(), RefreshMode.BACKGROUND, Duration.ZERO);
 		try (CredentialCache cache = new CredentialCache("secrets", "test", provider, null, settings)) {
 			cache.start();
 			DbCredential served = cache.get();

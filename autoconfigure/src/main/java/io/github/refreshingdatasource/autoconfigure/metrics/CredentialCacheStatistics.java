@@ -41,6 +41,12 @@ final class CredentialCacheStatistics implements CredentialCacheListener {
 	}
 
 	@Override
+	public void refreshUnchanged(CredentialCache cache, RefreshCause cause, Duration duration,
+			DbCredential credential) {
+		of(cache).refresh(cause, Outcome.UNCHANGED).record(duration);
+	}
+
+	@Override
 	public void refreshFailed(CredentialCache cache, RefreshCause cause, Duration duration, Throwable failure) {
 		of(cache).refresh(cause, Outcome.FAILURE).record(duration);
 	}
@@ -55,10 +61,14 @@ final class CredentialCacheStatistics implements CredentialCacheListener {
 		of(cache).authFailures.increment();
 	}
 
-	/** The outcome tag of a refresh. */
+	/**
+	 * The outcome tag of a refresh: {@code success} brought the first or a different
+	 * credential, {@code unchanged} returned the one already served, {@code failure} failed
+	 * every attempt.
+	 */
 	enum Outcome {
 
-		SUCCESS("success"), FAILURE("failure");
+		SUCCESS("success"), UNCHANGED("unchanged"), FAILURE("failure");
 
 		private final String tagValue;
 

@@ -13,6 +13,7 @@ import io.github.refreshingdatasource.autoconfigure.endpoint.DbCredentialsEndpoi
 import io.github.refreshingdatasource.credentials.CredentialCacheRegistry;
 import io.github.refreshingdatasource.credentials.CredentialProvider;
 import io.github.refreshingdatasource.credentials.DbCredential;
+import io.github.refreshingdatasource.credentials.RefreshMode;
 import io.github.refreshingdatasource.credentials.RefreshSettings;
 import io.github.refreshingdatasource.testsupport.ScriptedCredentialProvider;
 import org.junit.jupiter.api.Test;
@@ -137,7 +138,8 @@ class RefreshingDataSourceEndpointAutoConfigurationTests {
 		assertThat(DbCredentialsEndpoint.refreshWait(defaults)).isEqualTo(Duration.ofSeconds(30));
 		RefreshSettings quick = new RefreshSettings(defaults.beforeExpiry(), defaults.jitter(), Duration.ofSeconds(2),
 				defaults.defaultLifetime(), defaults.minInterval(),
-				new RefreshSettings.Retry(3, Duration.ofMillis(100), 2.0, Duration.ofSeconds(1)));
+				new RefreshSettings.Retry(3, Duration.ofMillis(100), 2.0, Duration.ofSeconds(1)),
+				RefreshSettings.Lockout.defaults(), RefreshMode.BACKGROUND, Duration.ZERO);
 		assertThat(DbCredentialsEndpoint.refreshWait(quick)).isEqualTo(Duration.ofSeconds(8));
 	}
 

@@ -28,7 +28,8 @@ class PausedAndLeakFreeHealthTests {
 		RefreshSettings settings = new RefreshSettings(Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1),
 				Duration.ofMinutes(15), Duration.ZERO,
 				new RefreshSettings.Retry(1, Duration.ofMillis(20), 2.0, Duration.ofMillis(100)),
-				new RefreshSettings.Lockout(3, Duration.ofMinutes(1), Duration.ofMinutes(5)), RefreshMode.BACKGROUND);
+				new RefreshSettings.Lockout(3, Duration.ofMinutes(1), Duration.ofMinutes(5)),
+				RefreshMode.BACKGROUND, Duration.ZERO);
 		try (CredentialCacheRegistry registry = new CredentialCacheRegistry()) {
 			CredentialCache cache = new CredentialCache("paused", "test", () -> wrong, null, settings);
 			registry.register(cache);

@@ -2,6 +2,7 @@ package io.github.refreshingdatasource.autoconfigure.metrics;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -59,8 +60,8 @@ class RefreshingDataSourceMetricsAutoConfigurationTests {
 				.until(() -> refreshes(registry, "dataSource", "startup", "success").count() == 1);
 			assertThat(registry.find(CredentialCacheMeterBinder.REFRESH).tag("datasource", "dataSource").meters())
 				.as("one timer per cause and outcome")
-				// Issue 11: six causes now (source-changed added), two outcomes.
-				.hasSize(12)
+				// Issue 11: six causes (source-changed added), three outcomes (unchanged added).
+				.hasSize(18)
 				.allSatisfy((meter) -> assertThat(meter.getId().getTags()).extracting((tag) -> tag.getKey())
 					.containsExactlyInAnyOrder("datasource", "provider", "cause", "outcome"));
 			assertThat(refreshes(registry, "dataSource", "startup", "failure").count()).isZero();
@@ -121,6 +122,21 @@ class RefreshingDataSourceMetricsAutoConfigurationTests {
 			await().atMost(Duration.ofSeconds(5))
 				.until(() -> refreshes(registry, "dataSource", "rejected", "success").count() == 1);
 			assertThat(registry.get(CredentialCacheMeterBinder.AUTH_FAILURES).functionCounter().count()).isEqualTo(1.0);
+		});
+	}
+
+	@Test
+	void refreshReturningTheServedCredentialIsCountedAsUnchanged() throws Exception {
+		this.runner.run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			CredentialCache cache = cache(context);
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> refreshes(registry, "dataSource", "startup", "success").count() == 1
+						&& !cache.snapshot().refreshing());
+			cache.refresh().get(5, TimeUnit.SECONDS);
+			assertThat(refreshes(registry, "dataSource", "manual", "unchanged").count()).isEqualTo(1);
+			assertThat(refreshes(registry, "dataSource", "manual", "success").count()).isZero();
+			assertThat(refreshes(registry, "dataSource", "startup", "unchanged").count()).isZero();
 		});
 	}
 

@@ -86,8 +86,7 @@ final class AwsSecretsManagerProviderFactory implements CredentialProviderFactor
 	public RefreshSettings refreshSettings(RefreshSettings configured, AwsSecretsManagerProviderSettings settings) {
 		return new RefreshSettings(configured.beforeExpiry(), configured.jitter(), configured.fetchTimeout(),
 				settings.getRefreshInterval(), configured.minInterval(), configured.retry(), configured.lockout(),
-				configured.mode())
-			.withManualMinInterval(configured.manualMinInterval());
+				configured.mode(), configured.manualMinInterval());
 	}
 
 	@Override

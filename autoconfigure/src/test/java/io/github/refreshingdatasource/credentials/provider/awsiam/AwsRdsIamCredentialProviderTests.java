@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.refreshingdatasource.credentials.CredentialCache;
 import io.github.refreshingdatasource.credentials.DbCredential;
+import io.github.refreshingdatasource.credentials.RefreshMode;
 import io.github.refreshingdatasource.credentials.RefreshSettings;
 import io.github.refreshingdatasource.testsupport.RdsIamTokenVerifier;
 import org.junit.jupiter.api.Test;
@@ -65,7 +66,8 @@ class AwsRdsIamCredentialProviderTests {
 	@Test
 	void fifteenMinuteExpiryDrivesTheRefreshFourMinutesAhead() throws Exception {
 		RefreshSettings settings = new RefreshSettings(Duration.ofMinutes(4), Duration.ZERO, Duration.ofSeconds(10),
-				Duration.ofMinutes(15), Duration.ofSeconds(1), RefreshSettings.Retry.defaults());
+				Duration.ofMinutes(15), Duration.ofSeconds(1), RefreshSettings.Retry.defaults(),
+				RefreshSettings.Lockout.defaults(), RefreshMode.BACKGROUND, Duration.ZERO);
 		try (CredentialCache cache = new CredentialCache("dataSource", "aws-rds-iam", this.provider, null, settings)) {
 			DbCredential credential = cache.refresh().get(10, TimeUnit.SECONDS);
 			Instant expiresAt = credential.expiresAt();

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.refreshingdatasource.credentials.CredentialCache;
+import io.github.refreshingdatasource.credentials.RefreshMode;
 import io.github.refreshingdatasource.credentials.RefreshSettings;
 import io.github.refreshingdatasource.jdbc.HikariCredentialBinding;
 import io.github.refreshingdatasource.testsupport.PoolLoad;
@@ -90,7 +91,8 @@ class AwsRdsIamIntegrationTests {
 		AwsRdsIamCredentialProvider provider = new AwsRdsIamCredentialProvider(rds, "localhost", postgres.port(), ROLE,
 				Region.US_EAST_1, LIFETIME, Clock.systemUTC());
 		RefreshSettings settings = new RefreshSettings(Duration.ofMinutes(4), Duration.ZERO, Duration.ofSeconds(10),
-				Duration.ofMinutes(15), Duration.ofMillis(500), RefreshSettings.Retry.defaults());
+				Duration.ofMinutes(15), Duration.ofMillis(500), RefreshSettings.Retry.defaults(),
+				RefreshSettings.Lockout.defaults(), RefreshMode.BACKGROUND, Duration.ZERO);
 		try (HikariDataSource pool = new HikariDataSource();
 				CredentialCache cache = new CredentialCache("dataSource", "aws-rds-iam", provider, null, settings)) {
 			pool.setJdbcUrl(postgres.jdbcUrl());

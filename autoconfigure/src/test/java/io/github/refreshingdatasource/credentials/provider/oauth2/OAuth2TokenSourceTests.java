@@ -29,6 +29,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.github.refreshingdatasource.credentials.CredentialCache;
 import io.github.refreshingdatasource.credentials.DbCredential;
 import io.github.refreshingdatasource.credentials.NonRetryableCredentialException;
+import io.github.refreshingdatasource.credentials.RefreshMode;
 import io.github.refreshingdatasource.credentials.RefreshSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -251,7 +252,8 @@ class OAuth2TokenSourceTests {
 		answer(200, token("access-3", 300));
 		RefreshSettings settings = new RefreshSettings(Duration.ofMinutes(4), Duration.ZERO, Duration.ofSeconds(5),
 				Duration.ofMinutes(15), Duration.ofSeconds(1),
-				new RefreshSettings.Retry(3, Duration.ofMillis(20), 2.0, Duration.ofMillis(100)));
+				new RefreshSettings.Retry(3, Duration.ofMillis(20), 2.0, Duration.ofMillis(100)),
+				RefreshSettings.Lockout.defaults(), RefreshMode.BACKGROUND, Duration.ZERO);
 		try (CredentialCache cache = new CredentialCache("dataSource", "oauth2",
 				clientCredentials(ClientAuthentication.CLIENT_SECRET_BASIC).newProvider(), "app", settings)) {
 			DbCredential credential = cache.refresh().get(10, TimeUnit.SECONDS);

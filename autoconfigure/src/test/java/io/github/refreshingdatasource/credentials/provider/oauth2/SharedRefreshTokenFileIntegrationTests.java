@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.refreshingdatasource.credentials.CredentialCache;
 import io.github.refreshingdatasource.credentials.DbCredential;
+import io.github.refreshingdatasource.credentials.RefreshMode;
 import io.github.refreshingdatasource.credentials.RefreshSettings;
 import io.github.refreshingdatasource.testsupport.LocalAuthorizationServer;
 import org.junit.jupiter.api.AfterAll;
@@ -67,7 +68,8 @@ class SharedRefreshTokenFileIntegrationTests {
 				List.of(LocalAuthorizationServer.SCOPE), Map.of());
 		RefreshSettings settings = new RefreshSettings(Duration.ofMinutes(4), Duration.ZERO, Duration.ofSeconds(20),
 				Duration.ofMinutes(15), Duration.ofMillis(1),
-				new RefreshSettings.Retry(1, Duration.ofMillis(20), 2.0, Duration.ofMillis(100)));
+				new RefreshSettings.Retry(1, Duration.ofMillis(20), 2.0, Duration.ofMillis(100)),
+				RefreshSettings.Lockout.defaults(), RefreshMode.BACKGROUND, Duration.ZERO);
 		int refreshesBefore = server.tokensIssued("refresh_token");
 		List<CredentialCache> caches = new ArrayList<>();
 		ExecutorService replicas = Executors.newFixedThreadPool(2);
