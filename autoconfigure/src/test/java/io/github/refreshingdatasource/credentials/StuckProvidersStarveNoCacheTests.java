@@ -32,7 +32,7 @@ class StuckProvidersStarveNoCacheTests {
 		return new RefreshSettings(Duration.ofMillis(100), Duration.ZERO, Duration.ofMillis(200),
 				Duration.ofMinutes(15), Duration.ZERO,
 				new RefreshSettings.Retry(1, Duration.ofMillis(10), 2.0, Duration.ofMillis(50)),
-				RefreshSettings.Lockout.defaults(), RefreshMode.BACKGROUND);
+				RefreshSettings.Lockout.defaults(), RefreshMode.BACKGROUND, Duration.ZERO);
 	}
 
 	@Test
