@@ -50,6 +50,8 @@ public class CredentialProperties {
 
 	private final Refresh refresh = new Refresh();
 
+	private final CoordinationProperties coordination = new CoordinationProperties();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -96,6 +98,10 @@ public class CredentialProperties {
 
 	public Refresh getRefresh() {
 		return this.refresh;
+	}
+
+	public CoordinationProperties getCoordination() {
+		return this.coordination;
 	}
 
 	/**
