@@ -150,7 +150,7 @@ abstract class FleetScenarios {
 			List<HikariDataSource> pools = new ArrayList<>();
 			for (AssertableApplicationContext replica : replicas) {
 				assertThat(replica).hasNotFailed();
-				pools.add(replica.getBean(HikariDataSource.class));
+				pools.add(replica.getBean("dataSource", HikariDataSource.class));
 			}
 			ExecutorService runners = Executors.newFixedThreadPool(REPLICAS);
 			List<PoolLoad.Result> loads = new ArrayList<>();
@@ -224,7 +224,7 @@ abstract class FleetScenarios {
 				List<Future<?>> running = new ArrayList<>();
 				for (AssertableApplicationContext replica : replicas) {
 					assertThat(replica).hasNotFailed();
-					DataSource pool = replica.getBean(DataSource.class);
+					DataSource pool = replica.getBean("dataSource", DataSource.class);
 					for (int thread = 0; thread < 4; thread++) {
 						running.add(clients.submit(() -> {
 							for (int attempt = 0; attempt < 5; attempt++) {
