@@ -6,6 +6,7 @@ import io.github.refreshingdatasource.credentials.RefreshMode;
 import io.github.refreshingdatasource.credentials.RefreshSettings;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.convert.DurationUnit;
 
 /**
@@ -50,6 +51,7 @@ public class CredentialProperties {
 
 	private final Refresh refresh = new Refresh();
 
+	@NestedConfigurationProperty
 	private final CoordinationProperties coordination = new CoordinationProperties();
 
 	public boolean isEnabled() {
