@@ -87,14 +87,14 @@ public class CoordinationProperties {
 		private @Nullable String dataSource;
 
 		/**
-		 * Prefix of the tables: {@code <prefix>LOCK} (Spring Integration's lock table) and
-		 * {@code <prefix>FLEET_STATE}.
+		 * Prefix of the table names, followed by LOCK (Spring Integration's lock table) and
+		 * FLEET_STATE.
 		 */
 		private String tablePrefix = "RDS_";
 
 		/**
 		 * Whether to create both tables at startup when missing (PostgreSQL DDL; for other
-		 * databases create them from the README).
+		 * databases create them from docs/coordination.md).
 		 */
 		private boolean initializeSchema;
 
