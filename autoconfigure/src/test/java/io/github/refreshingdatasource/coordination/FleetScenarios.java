@@ -17,7 +17,8 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.refreshingdatasource.autoconfigure.RefreshingDataSourceAutoConfiguration;
-import io.github.refreshingdatasource.autoconfigure.coordination.CoordinatedDataSources;
+import io.github.refreshingdatasource.autoconfigure.endpoint.DbCredentialsEndpoint;
+import io.github.refreshingdatasource.autoconfigure.endpoint.RefreshingDataSourceEndpointAutoConfiguration;
 import io.github.refreshingdatasource.autoconfigure.coordination.RefreshingDataSourceCoordinationAutoConfiguration;
 import io.github.refreshingdatasource.testsupport.LocalAuthorizationServer;
 import io.github.refreshingdatasource.testsupport.PoolLoad;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
@@ -114,12 +116,14 @@ abstract class FleetScenarios {
 	ApplicationContextRunner replica(String... properties) {
 		return backend(new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, DataRedisAutoConfiguration.class,
-					RefreshingDataSourceAutoConfiguration.class, RefreshingDataSourceCoordinationAutoConfiguration.class))
+					RefreshingDataSourceAutoConfiguration.class, RefreshingDataSourceCoordinationAutoConfiguration.class,
+					EndpointAutoConfiguration.class, RefreshingDataSourceEndpointAutoConfiguration.class))
 			.withPropertyValues("spring.datasource.url=" + postgres.jdbcUrl(),
 					"spring.datasource.hikari.maximum-pool-size=4", "spring.datasource.hikari.connection-timeout=10000",
 					// The embedded PostgreSQL has no TLS and the authorization server speaks plain
 					// HTTP; both listen on 127.0.0.1 only, so no token leaves this host.
-					"refreshing.datasource.allow-insecure-transport=true", "refreshing.datasource.refresh.jitter=0s")
+					"refreshing.datasource.allow-insecure-transport=true", "refreshing.datasource.refresh.jitter=0s",
+					"management.endpoints.web.exposure.include=dbcredentials")
 			.withPropertyValues(properties));
 	}
 
@@ -173,12 +177,17 @@ abstract class FleetScenarios {
 			long refreshesByReplicas = 0;
 			long sharedHits = 0;
 			for (AssertableApplicationContext replica : replicas) {
-				var statistics = replica.getBean(CoordinatedDataSources.class)
-					.get("dataSource")
-					.coordinator()
-					.statisticsOf("dataSource");
-				refreshesByReplicas += statistics.refreshes();
-				sharedHits += statistics.sharedHits();
+				// What the endpoint shows is this replica's share of the fleet's work.
+				DbCredentialsEndpoint.CoordinationDescriptor coordination = replica.getBean(DbCredentialsEndpoint.class)
+					.credential("dataSource")
+					.coordination();
+				assertThat(coordination).isNotNull();
+				assertThat(coordination.type()).isEqualTo(coordination(test)[0].substring(
+						"refreshing.datasource.coordination.type=".length()));
+				assertThat(coordination.brokenChain()).isNull();
+				assertThat(coordination.storeFailures()).isZero();
+				refreshesByReplicas += coordination.refreshes();
+				sharedHits += coordination.sharedHits();
 			}
 			for (PoolLoad.Result load : loads) {
 				assertThat(load.failures()).as("failed queries").isEmpty();

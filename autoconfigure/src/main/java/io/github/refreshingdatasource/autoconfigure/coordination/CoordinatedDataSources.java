@@ -34,6 +34,21 @@ public final class CoordinatedDataSources {
 		return this.members.get(dataSourceName);
 	}
 
+	/**
+	 * Why the shared refresh token chain of a DataSource is broken, for health and the
+	 * endpoint.
+	 * @param dataSourceName the DataSource
+	 * @return the message with the instruction to re-authorize, or {@code null} when the
+	 * chain is whole or the DataSource acts alone
+	 */
+	public @Nullable String brokenChain(String dataSourceName) {
+		Member member = this.members.get(dataSourceName);
+		return (member != null) ? member.coordinator().brokenChain(dataSourceName) : null;
+	}
+
+	/** The bean's name, for code that must not load this class unless it exists. */
+	public static final String BEAN_NAME = "refreshingDataSourceCoordinatedDataSources";
+
 	/** @return every coordinated DataSource by name */
 	public Map<String, Member> all() {
 		return Map.copyOf(this.members);

@@ -13,7 +13,7 @@ import org.springframework.beans.factory.ListableBeanFactory;
  */
 final class FleetDescriptors {
 
-	private static final String BEAN = "refreshingDataSourceCoordinatedDataSources";
+	private static final String BEAN = CoordinatedDataSources.BEAN_NAME;
 
 	private FleetDescriptors() {
 	}
