@@ -36,6 +36,7 @@ import org.springframework.util.StreamUtils;
  */
 final class JdbcFleetBackend implements FleetBackend, DisposableBean {
 
+	/** The DDL, with the default prefix (registered as a native-image resource by the starter's runtime hints). */
 	static final String SCHEMA = "io/github/refreshingdatasource/coordination/jdbc/schema-postgresql.sql";
 
 	private static final Log logger = LogFactory.getLog(JdbcFleetBackend.class);
