@@ -3,6 +3,7 @@ package io.github.refreshingdatasource.coordination;
 import java.util.function.IntToLongFunction;
 
 import io.github.refreshingdatasource.credentials.LockoutLedger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The lockout guard's run of rejected logins and its pause, shared by the fleet: a replica
@@ -98,7 +99,7 @@ final class FleetLockoutLedger implements LockoutLedger {
 				+ ex.getClass().getSimpleName() + "); the lockout guard counts this replica's rejected logins alone");
 	}
 
-	private static long parse(@org.jspecify.annotations.Nullable String value) {
+	private static long parse(@Nullable String value) {
 		if (value == null) {
 			return 0;
 		}
