@@ -2,6 +2,8 @@ package io.github.refreshingdatasource.autoconfigure;
 
 import java.util.function.Supplier;
 
+import io.github.refreshingdatasource.autoconfigure.coordination.CoordinatedDataSources;
+import io.github.refreshingdatasource.autoconfigure.coordination.FleetBackend;
 import io.github.refreshingdatasource.autoconfigure.provider.CredentialProviderFactory;
 import io.github.refreshingdatasource.credentials.CredentialCache;
 import io.github.refreshingdatasource.credentials.CredentialCacheListener;
@@ -13,6 +15,7 @@ import io.github.refreshingdatasource.jdbc.RejectionHint;
 import io.github.refreshingdatasource.jdbc.TransportSecurity;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.env.Environment;
@@ -38,12 +41,16 @@ final class CredentialCacheFactory {
 
 	private final RefreshThreads threads;
 
+	private final FleetMembership fleet;
+
 	CredentialCacheFactory(Environment environment, ObjectProvider<CredentialProviderFactory<?>> factories,
 			ObjectProvider<CredentialCacheListener> listeners, ObjectProvider<CredentialFetchInterceptor> fetchInterceptors,
-			RefreshThreads threads) {
+			RefreshThreads threads, ObjectProvider<FleetBackend> fleetBackends,
+			ObjectProvider<CoordinatedDataSources> coordinated) {
 		this.threads = threads;
 		this.resolver = new CredentialPropertiesResolver(environment);
 		this.providers = new CredentialProviders(this.resolver, factories);
+		this.fleet = new FleetMembership(this.providers, fleetBackends, coordinated);
 		this.listeners = listeners;
 		this.fetchInterceptors = fetchInterceptors;
 	}
@@ -81,9 +88,12 @@ final class CredentialCacheFactory {
 		if (!properties.isAllowInsecureTransport() && this.providers.bearerToken(name, type)) {
 			requireTls(transport.get(), name, type);
 		}
-		CredentialProvider provider = this.providers.create(name, type, properties, details);
-		CredentialCache cache = newCache(name, type, provider, details,
-				this.providers.refreshSettings(name, type, settings));
+		RefreshSettings refreshSettings = this.providers.refreshSettings(name, type, settings);
+		// Replicas that coordinate share what the provider returns, its refresh token chain and the lockout guard.
+		FleetMembership.Member member = this.fleet.join(name, type, properties, details, refreshSettings);
+		CredentialProvider provider = this.providers.create(name, type, properties, details, member);
+		CredentialCache cache = newCache(name, type, (member != null) ? member.share(provider) : provider, details,
+				refreshSettings, member);
 		// A provider that reacts to rejected logins (a Vault lease revoked early) is told of them.
 		if (provider instanceof CredentialCacheListener providerListener) {
 			cache.addListener(providerListener);
@@ -95,7 +105,11 @@ final class CredentialCacheFactory {
 
 	/** The one place a cache is constructed, so shared engine resources are wired here alone. */
 	private CredentialCache newCache(String name, ProviderType type, CredentialProvider provider,
-			DataSourceDetails details, RefreshSettings settings) {
+			DataSourceDetails details, RefreshSettings settings, FleetMembership.@Nullable Member member) {
+		if (member != null) {
+			return new CredentialCache(name, type.value(), provider, details.username(), settings, this.threads,
+					member.lockoutLedger());
+		}
 		return new CredentialCache(name, type.value(), provider, details.username(), settings, this.threads);
 	}
 

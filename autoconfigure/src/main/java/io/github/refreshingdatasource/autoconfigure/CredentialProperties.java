@@ -50,6 +50,12 @@ public class CredentialProperties {
 	@NestedConfigurationProperty
 	private final RefreshProperties refresh = new RefreshProperties();
 
+	/**
+	 * How replicas of the application share one credential life: none, Redis or JDBC.
+	 */
+	@NestedConfigurationProperty
+	private final CoordinationProperties coordination = new CoordinationProperties();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -96,6 +102,10 @@ public class CredentialProperties {
 
 	public RefreshProperties getRefresh() {
 		return this.refresh;
+	}
+
+	public CoordinationProperties getCoordination() {
+		return this.coordination;
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.util.stream.Collectors;
 
 import io.github.refreshingdatasource.autoconfigure.provider.CredentialProviderFactory;
 import io.github.refreshingdatasource.autoconfigure.provider.ProviderContext;
+import io.github.refreshingdatasource.autoconfigure.provider.ProviderCoordination;
 import io.github.refreshingdatasource.credentials.CredentialProvider;
 import io.github.refreshingdatasource.credentials.RefreshSettings;
 import io.github.refreshingdatasource.jdbc.RejectionHint;
@@ -70,10 +71,26 @@ final class CredentialProviders {
 	 * Create the provider, checking its settings first.
 	 */
 	CredentialProvider create(String name, ProviderType type, CredentialProperties properties,
-			DataSourceDetails details) {
+			DataSourceDetails details, @Nullable ProviderCoordination coordination) {
 		CredentialProviderFactory<?> factory = factory(type, name);
-		return create(factory, new ProviderContext(name, properties, details.jdbcUrl(), details.username(),
-				details.dataSourceProperties()));
+		return create(factory, context(name, properties, details), coordination);
+	}
+
+	/**
+	 * What makes replicas of this DataSource share one credential source (see
+	 * {@link CredentialProviderFactory#fleetIdentity}).
+	 */
+	String fleetIdentity(String name, ProviderType type, CredentialProperties properties, DataSourceDetails details) {
+		return fleetIdentity(factory(type, name), context(name, properties, details));
+	}
+
+	private <S> String fleetIdentity(CredentialProviderFactory<S> factory, ProviderContext context) {
+		return factory.fleetIdentity(context, settings(factory, context.dataSourceName()));
+	}
+
+	private static ProviderContext context(String name, CredentialProperties properties, DataSourceDetails details) {
+		return new ProviderContext(name, properties, details.jdbcUrl(), details.username(),
+				details.dataSourceProperties());
 	}
 
 	/**
@@ -115,8 +132,11 @@ final class CredentialProviders {
 		return factory.bearerToken(settings(factory, name));
 	}
 
-	private <S> CredentialProvider create(CredentialProviderFactory<S> factory, ProviderContext context) {
-		return factory.create(context, settings(factory, context.dataSourceName()));
+	private <S> CredentialProvider create(CredentialProviderFactory<S> factory, ProviderContext context,
+			@Nullable ProviderCoordination coordination) {
+		S settings = settings(factory, context.dataSourceName());
+		return (coordination != null) ? factory.create(context, settings, coordination)
+				: factory.create(context, settings);
 	}
 
 	private <S> RejectionHint rejectionHint(CredentialProviderFactory<S> factory, String name) {

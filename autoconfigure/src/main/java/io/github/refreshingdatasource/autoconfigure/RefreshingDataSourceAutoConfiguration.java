@@ -2,6 +2,8 @@ package io.github.refreshingdatasource.autoconfigure;
 
 import javax.sql.DataSource;
 
+import io.github.refreshingdatasource.autoconfigure.coordination.CoordinatedDataSources;
+import io.github.refreshingdatasource.autoconfigure.coordination.FleetBackend;
 import io.github.refreshingdatasource.autoconfigure.provider.CredentialProviderFactory;
 import io.github.refreshingdatasource.credentials.CredentialCacheListener;
 import io.github.refreshingdatasource.credentials.CredentialCacheRegistry;
@@ -61,9 +63,10 @@ public final class RefreshingDataSourceAutoConfiguration {
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static DataSourceBinder refreshingDataSourceBinder(Environment environment, RefreshThreads refreshingDataSourceThreads,
 			ObjectProvider<CredentialCacheRegistry> registry, ObjectProvider<CredentialProviderFactory<?>> factories,
-			ObjectProvider<CredentialCacheListener> listeners, ObjectProvider<CredentialFetchInterceptor> fetchInterceptors) {
+			ObjectProvider<CredentialCacheListener> listeners, ObjectProvider<CredentialFetchInterceptor> fetchInterceptors,
+			ObjectProvider<FleetBackend> fleetBackends, ObjectProvider<CoordinatedDataSources> coordinated) {
 		return new DataSourceBinder(new CredentialCacheFactory(environment, factories, listeners, fetchInterceptors,
-				refreshingDataSourceThreads),
+				refreshingDataSourceThreads, fleetBackends, coordinated),
 				registry);
 	}
 

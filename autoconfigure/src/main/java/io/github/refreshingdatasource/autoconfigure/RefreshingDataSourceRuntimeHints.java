@@ -58,7 +58,11 @@ class RefreshingDataSourceRuntimeHints implements RuntimeHintsRegistrar {
 			hints.reflection()
 				.registerTypeIfPresent(classLoader, name, MemberCategory.INVOKE_PUBLIC_CONSTRUCTORS);
 		}
+		// Read by coordination.jdbc.initialize-schema.
+		hints.resources().registerPattern(COORDINATION_SCHEMA);
 	}
+
+	static final String COORDINATION_SCHEMA = "io/github/refreshingdatasource/coordination/jdbc/schema-postgresql.sql";
 
 	/**
 	 * The settings types of the providers whose configuration classes load: a provider whose

@@ -84,8 +84,33 @@ public final class CredentialCache implements AutoCloseable {
 		this(dataSourceName, providerType, provider, defaultUsername, settings, null, clock);
 	}
 
+	/**
+	 * Create a cache on shared threads whose lockout guard keeps its count and pause in the
+	 * given ledger (shared by a fleet of replicas, say).
+	 * @param dataSourceName the DataSource bean name, used in messages and logs
+	 * @param providerType the provider type, used in messages
+	 * @param provider where credentials come from
+	 * @param defaultUsername the username for credentials whose source names none
+	 * @param settings refresh and retry settings
+	 * @param threads the threads shared by the application's caches
+	 * @param lockoutLedger where the lockout guard counts rejected logins
+	 */
+	public CredentialCache(String dataSourceName, String providerType, CredentialProvider provider,
+			@Nullable String defaultUsername, RefreshSettings settings, RefreshThreads threads,
+			LockoutLedger lockoutLedger) {
+		this(dataSourceName, providerType, provider, defaultUsername, settings, threads, Clock.systemUTC(),
+				lockoutLedger);
+	}
+
 	CredentialCache(String dataSourceName, String providerType, CredentialProvider provider,
 			@Nullable String defaultUsername, RefreshSettings settings, @Nullable RefreshThreads threads, Clock clock) {
+		this(dataSourceName, providerType, provider, defaultUsername, settings, threads, clock,
+				LockoutLedger.inProcess());
+	}
+
+	private CredentialCache(String dataSourceName, String providerType, CredentialProvider provider,
+			@Nullable String defaultUsername, RefreshSettings settings, @Nullable RefreshThreads threads, Clock clock,
+			LockoutLedger lockoutLedger) {
 		Assert.hasText(dataSourceName, "dataSourceName must not be empty");
 		Assert.hasText(providerType, "providerType must not be empty");
 		Assert.notNull(provider, "provider must not be null");
@@ -104,7 +129,7 @@ public final class CredentialCache implements AutoCloseable {
 				this.listeners, this.log);
 		this.trigger = (settings.mode() == RefreshMode.LAZY) ? new LazyRefresh(clock)
 				: new BackgroundRefresh(this.threads.scheduler());
-		this.state = new CredentialState(settings, this.redactor, this.log);
+		this.state = new CredentialState(settings, this.redactor, this.log, lockoutLedger);
 		this.refresher = new Refresher(this, this.state, this.fetcher, this.trigger, this.listeners, this.log, settings,
 				clock, this.threads.refreshes());
 		this.manualLimit = new ManualRefreshLimit(settings.manualMinInterval());

@@ -40,8 +40,12 @@ final class CredentialState {
 	private volatile @Nullable DbCredential refused;
 
 	CredentialState(RefreshSettings settings, Redactor redactor, CacheLog log) {
+		this(settings, redactor, log, LockoutLedger.inProcess());
+	}
+
+	CredentialState(RefreshSettings settings, Redactor redactor, CacheLog log, LockoutLedger lockoutLedger) {
 		this.settings = settings;
-		this.guard = new LockoutGuard(settings.lockout());
+		this.guard = new LockoutGuard(settings.lockout(), lockoutLedger);
 		this.backoff = new RejectionBackoff(settings.retry());
 		this.redactor = redactor;
 		this.log = log;

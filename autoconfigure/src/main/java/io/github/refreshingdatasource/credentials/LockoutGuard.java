@@ -5,25 +5,26 @@ import org.jspecify.annotations.Nullable;
 /**
  * Counts rejected logins with credentials that never logged in and pauses logins after
  * {@link RefreshSettings.Lockout#maxConsecutiveRejections()} in a row, so a pool retrying
- * a wrong password does not lock the account. Mutated under the cache's state lock; the
- * volatile fields are read without it on the connection path.
+ * a wrong password does not lock the account. The count and the pause live in a
+ * {@link LockoutLedger}: this process's own, or one a fleet of replicas shares. Mutated
+ * under the cache's state lock.
  */
 final class LockoutGuard {
 
 	private final RefreshSettings.Lockout settings;
 
-	private volatile int consecutiveRejections;
-
-	private int pausesInARow;
-
-	/** Until when (epoch millis) no credential is handed out; 0 when no pause was taken. */
-	private volatile long pausedUntil;
+	private final LockoutLedger ledger;
 
 	/** Why the database rejected the last login, for callers turned away during a pause. */
 	private volatile @Nullable Throwable lastRejection;
 
 	LockoutGuard(RefreshSettings.Lockout settings) {
+		this(settings, LockoutLedger.inProcess());
+	}
+
+	LockoutGuard(RefreshSettings.Lockout settings, LockoutLedger ledger) {
 		this.settings = settings;
+		this.ledger = ledger;
 	}
 
 	void reason(@Nullable Throwable reason) {
@@ -38,12 +39,10 @@ final class LockoutGuard {
 	 * @return the pause taken now in milliseconds, 0 when none
 	 */
 	long countRejection(long now) {
-		if (!this.settings.enabled() || ++this.consecutiveRejections < this.settings.maxConsecutiveRejections()) {
+		if (!this.settings.enabled()) {
 			return 0;
 		}
-		long pause = this.settings.pauseMillis(this.pausesInARow++);
-		this.pausedUntil = now + pause;
-		return pause;
+		return this.ledger.countRejection(now, this.settings.maxConsecutiveRejections(), this.settings::pauseMillis);
 	}
 
 	/**
@@ -51,25 +50,21 @@ final class LockoutGuard {
 	 * @return whether a pause had been taken in it
 	 */
 	boolean reset() {
-		boolean paused = this.pausesInARow > 0;
-		this.consecutiveRejections = 0;
-		this.pausesInARow = 0;
-		this.pausedUntil = 0;
 		this.lastRejection = null;
-		return paused;
+		return this.ledger.reset();
 	}
 
 	boolean pausedAt(long now) {
-		long until = this.pausedUntil;
+		long until = this.ledger.pausedUntil();
 		return until != 0 && now < until;
 	}
 
 	long pausedUntil() {
-		return this.pausedUntil;
+		return this.ledger.pausedUntil();
 	}
 
 	int consecutiveRejections() {
-		return this.consecutiveRejections;
+		return this.ledger.consecutiveRejections();
 	}
 
 	@Nullable Throwable lastRejection() {

@@ -149,7 +149,7 @@ class ObservabilityIntegrationTests {
 		JsonNode credential = all.get("datasources").get("dataSource");
 		assertThat(credential.propertyNames()).containsExactlyInAnyOrder("provider", "username", "state", "fingerprint",
 				"issuedAt", "expiresAt", "nextRefreshAt", "lastError", "lastRejection", "pausedUntil", "pauseReason",
-				"providerStuckSince", "providerThreads", "refusedFingerprint");
+				"providerStuckSince", "providerThreads", "refusedFingerprint", "coordination");
 		assertThat(credential.get("provider").asString()).isEqualTo("bean");
 		assertThat(credential.get("username").asString()).isEqualTo(ROLE);
 		assertThat(credential.get("state").asString()).isEqualTo("valid");

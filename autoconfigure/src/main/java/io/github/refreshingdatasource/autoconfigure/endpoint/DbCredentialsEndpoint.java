@@ -45,9 +45,17 @@ public final class DbCredentialsEndpoint {
 
 	private final Function<String, @Nullable DataSource> dataSources;
 
+	private final Function<String, @Nullable CoordinationDescriptor> coordination;
+
 	DbCredentialsEndpoint(CredentialCacheRegistry caches, Function<String, @Nullable DataSource> dataSources) {
+		this(caches, dataSources, (name) -> null);
+	}
+
+	DbCredentialsEndpoint(CredentialCacheRegistry caches, Function<String, @Nullable DataSource> dataSources,
+			Function<String, @Nullable CoordinationDescriptor> coordination) {
 		this.caches = caches;
 		this.dataSources = dataSources;
+		this.coordination = coordination;
 	}
 
 	@ReadOperation
@@ -114,7 +122,7 @@ public final class DbCredentialsEndpoint {
 				snapshot.fingerprint(), iso(snapshot.issuedAt()), iso(snapshot.expiresAt()), iso(snapshot.nextRefreshAt()),
 				error(snapshot.lastFailure()), error(snapshot.lastRejection()), iso(snapshot.pausedUntil()),
 				snapshot.pauseReason(), iso(snapshot.providerStuckSince()), snapshot.providerThreads(),
-				snapshot.refusedFingerprint());
+				snapshot.refusedFingerprint(), this.coordination.apply(cache.getDataSourceName()));
 	}
 
 	// The snapshot's failures are already redacted; they carry no Throwable.
@@ -157,13 +165,33 @@ public final class DbCredentialsEndpoint {
 	 * @param providerThreads threads inside the provider now
 	 * @param refusedFingerprint a new credential the database refused while the previous
 	 * one, still served, logs in
+	 * @param coordination how the DataSource shares its credential with the fleet,
+	 * {@code null} when it acts alone
 	 */
 	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record CredentialDescriptor(String provider, @Nullable String username, String state,
 			@Nullable String fingerprint, @Nullable String issuedAt, @Nullable String expiresAt,
 			@Nullable String nextRefreshAt, @Nullable ErrorDescriptor lastError, @Nullable ErrorDescriptor lastRejection,
 			@Nullable String pausedUntil, @Nullable String pauseReason, @Nullable String providerStuckSince,
-			int providerThreads, @Nullable String refusedFingerprint) implements OperationResponseBody {
+			int providerThreads, @Nullable String refusedFingerprint,
+			@Nullable CoordinationDescriptor coordination) implements OperationResponseBody {
+	}
+
+	/**
+	 * Fleet coordination of one DataSource, as this replica sees it.
+	 *
+	 * @param type the backend ({@code redis}, {@code jdbc})
+	 * @param store where the state is kept and how long a lock is leased
+	 * @param sharedHits credentials taken from the fleet instead of calling the provider
+	 * @param lockWaits waits for a lock another replica held
+	 * @param refreshes provider calls this replica made for the fleet
+	 * @param storeFailures reads or writes of the store that failed
+	 * @param brokenChain why the shared refresh token chain is broken, {@code null} when it
+	 * is not
+	 */
+	@JsonInclude(JsonInclude.Include.ALWAYS)
+	public record CoordinationDescriptor(String type, String store, long sharedHits, long lockWaits, long refreshes,
+			long storeFailures, @Nullable String brokenChain) {
 	}
 
 	/**

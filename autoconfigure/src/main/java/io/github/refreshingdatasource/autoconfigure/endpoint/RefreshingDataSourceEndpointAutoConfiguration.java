@@ -31,7 +31,8 @@ public final class RefreshingDataSourceEndpointAutoConfiguration {
 	@ConditionalOnAvailableEndpoint
 	DbCredentialsEndpoint dbCredentialsEndpoint(CredentialCacheRegistry credentialCacheRegistry,
 			ListableBeanFactory beanFactory) {
-		return new DbCredentialsEndpoint(credentialCacheRegistry, (name) -> dataSource(beanFactory, name));
+		return new DbCredentialsEndpoint(credentialCacheRegistry, (name) -> dataSource(beanFactory, name),
+				(name) -> FleetDescriptors.describe(beanFactory, name));
 	}
 
 	private static @Nullable DataSource dataSource(ListableBeanFactory beanFactory, String name) {

@@ -35,12 +35,24 @@ final class DbCredentialsHealthIndicator implements HealthIndicator {
 
 	private final Clock clock;
 
+	private final Function<String, @Nullable String> brokenChains;
+
 	DbCredentialsHealthIndicator(CredentialCacheRegistry caches, Function<String, @Nullable DataSource> dataSources,
 			Duration warnBeforeExpiry, Clock clock) {
+		this(caches, dataSources, warnBeforeExpiry, clock, (name) -> null);
+	}
+
+	/**
+	 * @param brokenChains why a coordinated DataSource's shared refresh token chain is
+	 * broken: DOWN at once, since no replica can renew the token
+	 */
+	DbCredentialsHealthIndicator(CredentialCacheRegistry caches, Function<String, @Nullable DataSource> dataSources,
+			Duration warnBeforeExpiry, Clock clock, Function<String, @Nullable String> brokenChains) {
 		this.caches = caches;
 		this.dataSources = dataSources;
 		this.warnBeforeExpiry = warnBeforeExpiry;
 		this.clock = clock;
+		this.brokenChains = brokenChains;
 	}
 
 	@Override
@@ -78,7 +90,13 @@ final class DbCredentialsHealthIndicator implements HealthIndicator {
 				detail.put("providerThreads", snapshot.providerThreads());
 			}
 			// During a lockout pause the credential is unusable on purpose: OUT_OF_SERVICE, below.
-			if (!snapshot.paused() && !snapshot.valid()
+			String brokenChain = this.brokenChains.apply(cache.getDataSourceName());
+			if (brokenChain != null) {
+				// The current token may still be valid, but no replica of the fleet can renew it.
+				down = true;
+				detail.put("error", brokenChain);
+			}
+			else if (!snapshot.paused() && !snapshot.valid()
 					&& (snapshot.lastFailure() != null || !snapshot.refreshing())) {
 				down = true;
 				if (snapshot.lastFailure() == null) {

@@ -5,6 +5,7 @@ import java.time.Clock;
 import javax.sql.DataSource;
 
 import io.github.refreshingdatasource.autoconfigure.RefreshingDataSourceAutoConfiguration;
+import io.github.refreshingdatasource.autoconfigure.coordination.CoordinatedDataSources;
 import io.github.refreshingdatasource.autoconfigure.RefreshingDataSourceProperties;
 import io.github.refreshingdatasource.credentials.CredentialCacheRegistry;
 import org.jspecify.annotations.Nullable;
@@ -35,7 +36,14 @@ public final class RefreshingDataSourceHealthContributorAutoConfiguration {
 	HealthIndicator dbcredentialsHealthIndicator(CredentialCacheRegistry credentialCacheRegistry,
 			RefreshingDataSourceProperties properties, ListableBeanFactory beanFactory) {
 		return new DbCredentialsHealthIndicator(credentialCacheRegistry, (name) -> dataSource(beanFactory, name),
-				properties.getHealth().getWarnBeforeExpiry(), Clock.systemUTC());
+				properties.getHealth().getWarnBeforeExpiry(), Clock.systemUTC(), (name) -> brokenChain(beanFactory, name));
+	}
+
+	// Looked up by name: the coordination classes are loaded only when coordination is configured.
+	private static @Nullable String brokenChain(ListableBeanFactory beanFactory, String name) {
+		return beanFactory.containsBean(CoordinatedDataSources.BEAN_NAME)
+				? beanFactory.getBean(CoordinatedDataSources.BEAN_NAME, CoordinatedDataSources.class).brokenChain(name)
+				: null;
 	}
 
 	private static @Nullable DataSource dataSource(ListableBeanFactory beanFactory, String name) {

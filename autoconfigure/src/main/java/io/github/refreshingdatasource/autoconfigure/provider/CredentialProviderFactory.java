@@ -85,6 +85,34 @@ public interface CredentialProviderFactory<S> {
 	}
 
 	/**
+	 * Create the provider of one DataSource whose replicas coordinate. Providers with
+	 * state of their own to share (a rotating refresh token) override it; the others are
+	 * created as usual, and the fleet shares what they return.
+	 * @param context the DataSource and its common settings
+	 * @param settings this provider's settings for that DataSource
+	 * @param coordination the fleet's stores
+	 * @return the provider
+	 */
+	default CredentialProvider create(ProviderContext context, S settings, ProviderCoordination coordination) {
+		return create(context, settings);
+	}
+
+	/**
+	 * What makes two DataSources, in this process or in other replicas, use one credential
+	 * source: replicas whose identities are equal share a credential, a refresh-token chain
+	 * and a lockout guard. It is hashed before use, but should hold no secret. The default
+	 * is the provider type, {@link #credentialSource} and the DataSource's JDBC URL and
+	 * username.
+	 * @param context the DataSource
+	 * @param settings the DataSource's settings of this provider
+	 * @return the identity
+	 */
+	default String fleetIdentity(ProviderContext context, S settings) {
+		return type().value() + "\n" + credentialSource(settings) + "\n" + context.jdbcUrl() + "\n"
+				+ context.username();
+	}
+
+	/**
 	 * The likely fix of a rejected login: what an operator checks first when the database
 	 * refuses what this kind of source returned. Never a secret.
 	 * @param source what {@link #credentialSource} returned

@@ -5,12 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.refreshingdatasource.autoconfigure.ProviderType;
 import io.github.refreshingdatasource.autoconfigure.RefreshingDataSourceConfigurationException;
 import io.github.refreshingdatasource.autoconfigure.provider.CredentialProviderFactory;
 import io.github.refreshingdatasource.autoconfigure.provider.ProviderContext;
+import io.github.refreshingdatasource.autoconfigure.provider.ProviderCoordination;
 import io.github.refreshingdatasource.credentials.CredentialProvider;
 import io.github.refreshingdatasource.credentials.provider.oauth2.ClientAuthentication;
 import io.github.refreshingdatasource.credentials.provider.oauth2.FileRefreshTokenStore;
@@ -58,7 +60,39 @@ final class OAuth2ProviderFactory implements CredentialProviderFactory<OAuth2Pro
 		// Keyed without the fetch timeout: two timeouts must not fork one refresh token chain.
 		Duration timeout = context.fetchTimeout();
 		Duration defaultLifetime = context.properties().getRefresh().getDefaultLifetime();
-		return this.sources.computeIfAbsent(key, (unused) -> source(key, timeout, defaultLifetime)).newProvider();
+		return this.sources.computeIfAbsent(key, (unused) -> source(key, timeout, defaultLifetime, null)).newProvider();
+	}
+
+	/**
+	 * A coordinated DataSource: the fleet store keeps the refresh token chain, so every
+	 * replica continues the same one.
+	 */
+	@Override
+	public CredentialProvider create(ProviderContext context, OAuth2ProviderSettings settings,
+			ProviderCoordination coordination) {
+		SourceKey key = sourceKey(context, settings);
+		if (key.storeFile != null) {
+			throw context.invalid("refresh-token-store 'file' and coordination both keep the refresh token chain.",
+					"With refreshing.datasource.coordination.type set, the fleet store keeps the chain: remove "
+							+ "refreshing.datasource.provider.oauth2.refresh-token-store (or set it to memory).");
+		}
+		SourceKey coordinated = new SourceKey(key.client, key.refreshToken, null, true);
+		Duration timeout = context.fetchTimeout();
+		Duration defaultLifetime = context.properties().getRefresh().getDefaultLifetime();
+		return this.sources
+			.computeIfAbsent(coordinated, (unused) -> source(coordinated, timeout, defaultLifetime, coordination))
+			.newProvider();
+	}
+
+	/**
+	 * The registration without its secrets: replicas with the same endpoint, client, grant,
+	 * scope and parameters share one token and one chain (a rotated client secret does not
+	 * fork it).
+	 */
+	@Override
+	public String fleetIdentity(ProviderContext context, OAuth2ProviderSettings settings) {
+		return "oauth2\n" + settings.getTokenUri() + "\n" + settings.getClientId() + "\n" + settings.getGrantType()
+				+ "\n" + settings.getScope() + "\n" + new TreeMap<>(settings.getParameters());
 	}
 
 	@Override
@@ -68,11 +102,17 @@ final class OAuth2ProviderFactory implements CredentialProviderFactory<OAuth2Pro
 				+ ".";
 	}
 
-	private static OAuth2TokenSource source(SourceKey key, Duration timeout, Duration defaultLifetime) {
+	private static OAuth2TokenSource source(SourceKey key, Duration timeout, Duration defaultLifetime,
+			@Nullable ProviderCoordination coordination) {
 		RefreshTokenStore store = null;
 		if (key.client.grantType() == GrantType.REFRESH_TOKEN) {
-			store = (key.storeFile != null) ? new FileRefreshTokenStore(key.storeFile, key.refreshToken)
-					: RefreshTokenStore.inMemory(key.refreshToken);
+			if (coordination != null) {
+				store = coordination.refreshTokenStore(key.refreshToken);
+			}
+			else {
+				store = (key.storeFile != null) ? new FileRefreshTokenStore(key.storeFile, key.refreshToken)
+						: RefreshTokenStore.inMemory(key.refreshToken);
+			}
 		}
 		return new OAuth2TokenSource(key.client, store, timeout, defaultLifetime);
 	}
@@ -133,15 +173,17 @@ final class OAuth2ProviderFactory implements CredentialProviderFactory<OAuth2Pro
 				settings.getClientAuthentication(), settings.getGrantType(), settings.getScope(),
 				settings.getParameters());
 		return new SourceKey(client, (settings.getGrantType() == GrantType.REFRESH_TOKEN) ? refreshToken : null,
-				storeFile);
+				storeFile, false);
 	}
 
-	/** Settings that make two DataSources share one token source. */
-	private record SourceKey(OAuth2Client client, @Nullable String refreshToken, @Nullable Path storeFile) {
+	/** Settings that make two DataSources share one token source; a coordinated one never shares with one alone. */
+	private record SourceKey(OAuth2Client client, @Nullable String refreshToken, @Nullable Path storeFile,
+			boolean coordinated) {
 
 		@Override
 		public String toString() {
-			return "SourceKey[" + this.client + ", storeFile=" + this.storeFile + "]";
+			return "SourceKey[" + this.client + ", storeFile=" + this.storeFile + ", coordinated=" + this.coordinated
+					+ "]";
 		}
 
 	}
