@@ -35,13 +35,12 @@ import io.github.refreshingdatasource.credentials.CredentialProvider;
 import io.github.refreshingdatasource.credentials.DbCredential;
 import io.github.refreshingdatasource.credentials.provider.file.FileCredentialProvider;
 import io.github.refreshingdatasource.testsupport.PoolLoad;
-import io.github.refreshingdatasource.testsupport.ScramPostgres;
+import io.github.refreshingdatasource.testsupport.PostgresServer;
 import io.github.refreshingdatasource.testsupport.Secrets;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
@@ -73,7 +72,8 @@ class RefusedNewCredentialIntegrationTests {
 
 	private static final Duration MAX_BACKOFF = Duration.ofMillis(1600);
 
-	private static ScramPostgres postgres;
+	@RegisterExtension
+	static final PostgresServer database = new PostgresServer();
 
 	private static final AtomicInteger roleCounter = new AtomicInteger();
 
@@ -82,15 +82,7 @@ class RefusedNewCredentialIntegrationTests {
 	@TempDir
 	Path tempDir;
 
-	@BeforeAll
-	static void startPostgres() {
-		postgres = ScramPostgres.start();
-	}
 
-	@AfterAll
-	static void stopPostgres() {
-		postgres.close();
-	}
 
 	@AfterEach
 	void noPasswordInOutput(CapturedOutput output) {
@@ -103,7 +95,7 @@ class RefusedNewCredentialIntegrationTests {
 					RefreshingDataSourceAutoConfiguration.class, HealthContributorAutoConfiguration.class,
 					RefreshingDataSourceHealthContributorAutoConfiguration.class, EndpointAutoConfiguration.class,
 					RefreshingDataSourceEndpointAutoConfiguration.class))
-			.withPropertyValues("spring.datasource.url=" + postgres.jdbcUrl(),
+			.withPropertyValues("spring.datasource.url=" + database.server().jdbcUrl(),
 					"spring.datasource.hikari.maximum-pool-size=8", "spring.datasource.hikari.connection-timeout=10000",
 					"refreshing.datasource.provider.type=bean", "refreshing.datasource.refresh.jitter=0s",
 					// Every adopted credential evicts the pool: the wrong one is tried by as many
@@ -120,10 +112,10 @@ class RefusedNewCredentialIntegrationTests {
 			throws Exception {
 		String roleA = newRole();
 		String passwordA = this.secrets.newPassword();
-		postgres.setPassword(roleA, passwordA);
+		database.server().setPassword(roleA, passwordA);
 		String roleB = newRole();
 		String passwordB = this.secrets.newPassword();
-		postgres.setPassword(roleB, passwordB);
+		database.server().setPassword(roleB, passwordB);
 		// Never the password of any role: a broken template in the secret store.
 		String wrong = this.secrets.newPassword();
 		Path file = this.tempDir.resolve("db.json");
@@ -207,7 +199,7 @@ class RefusedNewCredentialIntegrationTests {
 			throws Exception {
 		String role = newRole();
 		String oldPassword = this.secrets.newPassword();
-		postgres.setPassword(role, oldPassword);
+		database.server().setPassword(role, oldPassword);
 		String newPassword = this.secrets.newPassword();
 		Path file = this.tempDir.resolve("db.json");
 		publish(file, role, oldPassword);
@@ -227,14 +219,14 @@ class RefusedNewCredentialIntegrationTests {
 				long refusedAt = workers.queriesBy(role);
 				await().atMost(Duration.ofSeconds(20)).until(() -> workers.queriesBy(role) >= refusedAt + 200);
 
-				long loginsBefore = PoolLoad.loginsOf(postgres, role);
-				postgres.setPassword(role, newPassword);
+				long loginsBefore = PoolLoad.loginsOf(database.server(), role);
+				database.server().setPassword(role, newPassword);
 				await().atMost(Duration.ofSeconds(20))
 					.until(() -> rotated.fingerprint().equals(cache.snapshot().fingerprint()));
 				assertThat(cache.snapshot().refusedFingerprint()).isNull();
 				// The database takes only the new password now: these logins used it.
 				await().atMost(Duration.ofSeconds(20))
-					.until(() -> PoolLoad.loginsOf(postgres, role) >= loginsBefore + 8);
+					.until(() -> PoolLoad.loginsOf(database.server(), role) >= loginsBefore + 8);
 				long adoptedAt = workers.queriesBy(role);
 				await().atMost(Duration.ofSeconds(20)).until(() -> workers.queriesBy(role) >= adoptedAt + 200);
 			}
@@ -272,12 +264,12 @@ class RefusedNewCredentialIntegrationTests {
 	/** The server's "password authentication failed" lines for a role (written asynchronously). */
 	private static long failedLogins(String role) throws Exception {
 		String marker = "password authentication failed for user \"" + role + "\"";
-		return Files.readAllLines(postgres.serverLog()).stream().filter((line) -> line.contains(marker)).count();
+		return Files.readAllLines(database.server().serverLog()).stream().filter((line) -> line.contains(marker)).count();
 	}
 
 	private String newRole() {
 		String role = "refused_" + roleCounter.incrementAndGet();
-		postgres.createLoginRole(role, this.secrets.newPassword());
+		database.server().createLoginRole(role, this.secrets.newPassword());
 		return role;
 	}
 

@@ -198,7 +198,9 @@ class LockoutGuardTests {
 	}
 
 	private static RefreshSettings settings(RefreshSettings.Lockout lockout) {
-		return new RefreshSettings(Duration.ZERO, Duration.ZERO, Duration.ofMillis(500), Duration.ofMinutes(15),
+		// A generous fetch timeout: on a loaded machine a 500 ms one could expire before the fetch
+		// thread ran, and the late answer's extra refresh would shift which credential is current.
+		return new RefreshSettings(Duration.ZERO, Duration.ZERO, Duration.ofSeconds(30), Duration.ofMinutes(15),
 				Duration.ZERO, new RefreshSettings.Retry(1, Duration.ofMillis(20), 2.0, Duration.ofMillis(100)),
 				lockout, RefreshMode.BACKGROUND, Duration.ZERO);
 	}

@@ -20,7 +20,7 @@ public final class PostgresLoginRole implements BeforeAllCallback, AfterAllCallb
 
 	private final String role;
 
-	private @Nullable ScramPostgres server;
+	private final PostgresServer server = new PostgresServer();
 
 	private @Nullable String password;
 
@@ -33,23 +33,19 @@ public final class PostgresLoginRole implements BeforeAllCallback, AfterAllCallb
 
 	@Override
 	public void beforeAll(ExtensionContext context) {
-		ScramPostgres started = ScramPostgres.start();
-		this.server = started;
+		this.server.beforeAll(context);
 		this.password = ScramPostgres.randomPassword();
-		started.createLoginRole(this.role, this.password);
+		this.server.server().createLoginRole(this.role, this.password);
 	}
 
 	@Override
 	public void afterAll(ExtensionContext context) {
-		if (this.server != null) {
-			this.server.close();
-			this.server = null;
-		}
+		this.server.afterAll(context);
 	}
 
 	/** The running server. */
 	public ScramPostgres server() {
-		return Objects.requireNonNull(this.server, "the server starts before the class's first test");
+		return this.server.server();
 	}
 
 	/** The login role's name. */
