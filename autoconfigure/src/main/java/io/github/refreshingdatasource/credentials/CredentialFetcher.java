@@ -133,13 +133,6 @@ final class CredentialFetcher {
 				|| (attempt.result.isDone() && (attempt.taken || attempt.result.isCompletedExceptionally()))) {
 			attempt = start(cause);
 		}
-		else if (attempt.stuck && !attempt.result.isDone()) {
-			// Waiting out another fetch timeout would only hold a shared refresh thread that other
-			// caches need; the cache resumes as soon as the stuck call returns (onUnstuck).
-			throw new NonRetryableCredentialException("provider call since " + attempt.startedAt
-					+ " is still stuck past fetch-timeout (" + this.settings.fetchTimeout()
-					+ "); the cache asks again as soon as it returns");
-		}
 		DbCredential fetched;
 		try {
 			fetched = attempt.result.get(this.settings.fetchTimeout().toMillis(), TimeUnit.MILLISECONDS);
