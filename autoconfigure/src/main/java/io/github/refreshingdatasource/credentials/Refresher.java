@@ -64,6 +64,11 @@ final class Refresher {
 	}
 
 	DbCredential awaitFetch(@Nullable ServedCredential current) throws CredentialUnavailableException {
+		return awaitFetch(current, true);
+	}
+
+	private DbCredential awaitFetch(@Nullable ServedCredential current, boolean mayWaitAgain)
+			throws CredentialUnavailableException {
 		checkNotPaused();
 		CompletableFuture<DbCredential> fetch = this.inFlight.get();
 		if (fetch == null) {
@@ -85,6 +90,11 @@ final class Refresher {
 			DbCredential fetched = fetch.get(this.settings.fetchTimeout().toMillis(), TimeUnit.MILLISECONDS);
 			// A pause that began while waiting, or a fetch that returned the rejected credential.
 			checkNotPaused();
+			ServedCredential served = this.state.current();
+			if (mayWaitAgain && served != null && served.rejected && served.credential.sameLogin(fetched)) {
+				// Joined a refresh that had served this credential, since rejected: wait for the next.
+				return awaitFetch(served, false);
+			}
 			return fetched;
 		}
 		catch (TimeoutException ex) {
@@ -124,6 +134,11 @@ final class Refresher {
 		return this.inFlight.get();
 	}
 
+	private boolean servedIsRejected() {
+		ServedCredential served = this.state.current();
+		return served != null && served.rejected;
+	}
+
 	@Nullable Instant nextRefreshAt() {
 		return this.nextRefreshAt;
 	}
@@ -132,7 +147,11 @@ final class Refresher {
 		while (true) {
 			CompletableFuture<DbCredential> existing = this.inFlight.get();
 			if (existing != null) {
-				return existing;
+				// A refresh publishes its credential before it ends: a rejection of that very
+				// credential may arrive while it is still in flight. Joining it would hand the
+				// rejected credential back; fetch again once it ends instead.
+				return (cause == RefreshCause.REJECTED) ? existing.handle((credential, failure) -> credential)
+					.thenCompose((credential) -> servedIsRejected() ? refresh(cause) : existing) : existing;
 			}
 			CompletableFuture<DbCredential> created = new CompletableFuture<>();
 			if (this.inFlight.compareAndSet(null, created)) {

@@ -17,7 +17,6 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for the account-lockout guard of {@link CredentialCache}: after three rejected
@@ -82,16 +81,16 @@ class LockoutGuardTests {
 		ScriptedProvider provider = new ScriptedProvider()
 			.always(() -> DbCredential.of("app", "token-" + serial.incrementAndGet(), null));
 		try (CredentialCache cache = cache("revoked", provider)) {
-			DbCredential working = settled(cache);
+			DbCredential working = cache.get();
 			cache.loginSucceeded("app", "token-1");
 			cache.invalidate(working);
 			// Tokens fetched because of a rejection continue the run: three of them pause.
 			for (int i = 0; i < 2; i++) {
-				DbCredential fresh = settled(cache);
+				DbCredential fresh = cache.get();
 				assertThat(fresh.sameLogin(working)).isFalse();
 				cache.invalidate(fresh);
 			}
-			DbCredential third = settled(cache);
+			DbCredential third = cache.get();
 			cache.invalidate(third);
 			assertPaused(cache, "3 rejected logins in a row");
 			assertThat(provider.calls()).isEqualTo(4);
@@ -104,15 +103,15 @@ class LockoutGuardTests {
 		ScriptedProvider provider = new ScriptedProvider()
 			.always(() -> DbCredential.of("app", "token-" + serial.incrementAndGet(), null));
 		try (CredentialCache cache = cache("succeeded", provider)) {
-			cache.invalidate(settled(cache));
-			cache.invalidate(settled(cache));
-			DbCredential third = settled(cache);
+			cache.invalidate(cache.get());
+			cache.invalidate(cache.get());
+			DbCredential third = cache.get();
 			cache.loginSucceeded("app", "token-3");
 			// Rejections of the one that logged in do not count; two fresh ones are not three.
 			cache.invalidate(third);
-			cache.invalidate(settled(cache));
-			cache.invalidate(settled(cache));
-			assertThat(settled(cache).sameSecret("token-6")).isTrue();
+			cache.invalidate(cache.get());
+			cache.invalidate(cache.get());
+			assertThat(cache.get().sameSecret("token-6")).isTrue();
 		}
 	}
 
@@ -191,16 +190,6 @@ class LockoutGuardTests {
 			.withMessageContaining("logins paused until")
 			.withMessageContaining(reason)
 			.withMessageNotContaining("secret");
-	}
-
-	/**
-	 * The credential served once no refresh is in flight: the rejection and login steps of a
-	 * test must act on the credential the cache serves, not race a refresh still finishing.
-	 */
-	private static DbCredential settled(CredentialCache cache) throws Exception {
-		cache.get();
-		await().atMost(Duration.ofSeconds(10)).until(() -> !cache.snapshot().refreshing());
-		return cache.get();
 	}
 
 	private CredentialCache cache(String name, CredentialProvider provider) {

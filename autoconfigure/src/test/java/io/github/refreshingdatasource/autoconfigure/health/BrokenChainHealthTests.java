@@ -15,6 +15,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Issue 14: a coordinated DataSource whose shared refresh token chain is broken is DOWN at
@@ -33,6 +34,8 @@ class BrokenChainHealthTests {
 			registry.register(cache);
 			cache.start();
 			cache.get();
+			// get() may return the new credential while its refresh is still finishing.
+			await().atMost(Duration.ofSeconds(10)).until(() -> !cache.snapshot().refreshing());
 			Health health = new DbCredentialsHealthIndicator(registry, (name) -> null, Duration.ofMinutes(1),
 					Clock.systemUTC(), (name) -> "orders".equals(name) ? message : null)
 				.health();
