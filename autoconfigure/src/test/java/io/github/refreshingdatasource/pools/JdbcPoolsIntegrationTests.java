@@ -129,7 +129,8 @@ class JdbcPoolsIntegrationTests {
 			PoolLoad.Result result = results.get(pool);
 			assertThat(result.failures()).as(pool + " failed queries").isEmpty();
 			assertThat(result.queries()).as(pool + " queries").isGreaterThan(500);
-			assertThat(result.evictions()).as(pool + " evictions").isGreaterThanOrEqualTo(15);
+			// One eviction a second for 20 s, on 2 CPUs shared by four pools' loads: at least half of them ran.
+			assertThat(result.evictions()).as(pool + " evictions").isGreaterThanOrEqualTo(LOAD.toSeconds() / 2);
 			assertThat(rotators.get(pool).rotations.get()).as(pool + " rotations").isGreaterThanOrEqualTo(8);
 			// Both roles of the pair logged in: new physical connections followed the rotation.
 			for (String role : rotators.get(pool).roles) {
