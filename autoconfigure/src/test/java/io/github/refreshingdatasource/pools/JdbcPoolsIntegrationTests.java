@@ -130,7 +130,7 @@ class JdbcPoolsIntegrationTests {
 			assertThat(result.failures()).as(pool + " failed queries").isEmpty();
 			assertThat(result.queries()).as(pool + " queries").isGreaterThan(500);
 			// One eviction a second for 20 s, on 2 CPUs shared by four pools' loads: at least half of them ran.
-			assertThat(result.evictions()).as(pool + " evictions").isGreaterThanOrEqualTo(LOAD.toSeconds() / 2);
+			assertThat(result.evictions()).as(pool + " evictions").isGreaterThanOrEqualTo((int) (LOAD.toSeconds() / 2));
 			assertThat(rotators.get(pool).rotations.get()).as(pool + " rotations").isGreaterThanOrEqualTo(8);
 			// Both roles of the pair logged in: new physical connections followed the rotation.
 			for (String role : rotators.get(pool).roles) {
