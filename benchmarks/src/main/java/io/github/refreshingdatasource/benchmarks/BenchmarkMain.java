@@ -20,9 +20,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs every measurement of {@code docs/performance.md} and writes its tables between the
- * {@code benchmarks} markers: the warm pool and the physical login in alternating JMH forks
- * ({@link AlternatingForks}), the credential lookup, the cost in the number of DataSources
- * ({@link Scale}), latency through rotation (a short {@link Soak} with rotation every 2 s)
+ * {@code benchmarks} markers: the warm pool and the physical login in interleaved JMH forks
+ * ({@link InterleavedForks}), the credential lookup, the cost in the number of DataSources
+ * ({@link Scale}), latency through rotation (two short {@link Soak} runs with rotation every 2 s)
  * and recovery from an early revocation ({@link Recovery}).
  * <p>
  * Arguments: the Markdown file to write, then optionally {@code --quick}: a smoke run with
@@ -41,9 +41,8 @@ public final class BenchmarkMain {
 		}
 		Path markdown = Path.of(args[0]);
 		boolean quick = List.of(args).contains("--quick");
-		AlternatingForks.Plan plan = quick ? new AlternatingForks.Plan(2, 1, 1, 1, 1)
-				: new AlternatingForks.Plan(12, 2, 1, 3, 1);
-		int scaleRuns = quick ? 1 : 10;
+		InterleavedForks.Plan plan = quick ? new InterleavedForks.Plan(2, 1, 1, 1) : new InterleavedForks.Plan(12, 1, 2, 1);
+		int scaleRuns = quick ? 1 : 15;
 		Duration rotationRun = quick ? Duration.ofSeconds(20) : Duration.ofMinutes(3);
 		int recoveryTrials = quick ? 2 : 20;
 		Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -54,19 +53,22 @@ public final class BenchmarkMain {
 		try (BenchDatabase database = BenchDatabase.start(100)) {
 			postgresVersion = database.version();
 			Path description = database.describe();
-			AlternatingForks forks = new AlternatingForks(plan,
+			InterleavedForks forks = new InterleavedForks(plan,
 					"-D" + BenchDatabase.DESCRIPTION_PROPERTY + "=" + description);
 			String warm = WarmPoolBenchmarks.class.getName();
-			alternating.put("borrowReturn1", forks.run(warm + ".borrowReturn", 1, Pools.PLAIN, Pools.REFRESHING));
-			alternating.put("borrowReturn8", forks.run(warm + ".borrowReturn", 8, Pools.PLAIN, Pools.REFRESHING));
-			alternating.put("selectOne8", forks.run(warm + ".selectOne", 8, Pools.PLAIN, Pools.REFRESHING));
-			alternating.put("login", forks.run(LoginBenchmarks.class.getName() + ".login", 1, Pools.PLAIN,
-					Pools.CACHED, Pools.PER_CONNECTION_FETCH));
+			alternating.put("borrowReturn1", forks.run(warm + ".borrowReturn", 1, WarmPoolBenchmarks.SIDES));
+			alternating.put("borrowReturn8", forks.run(warm + ".borrowReturn", 8, WarmPoolBenchmarks.SIDES));
+			alternating.put("selectOne8", forks.run(warm + ".selectOne", 8, WarmPoolBenchmarks.SIDES));
+			alternating.put("login", forks.run(LoginBenchmarks.class.getName() + ".login", 1, LoginBenchmarks.SIDES));
 			lookup = lookup(plan);
 			Files.deleteIfExists(description);
 		}
 		List<Scale.Point> scale = Scale.measure(List.of(1, 10, 100, 1000), scaleRuns);
-		Soak.Summary rotation = new Soak().run(rotationRun, Duration.ofSeconds(2), false);
+		// on-rotation: evict (every pooled connection replaced on each rotation), then the file provider's
+		// default (keep) with the pool evicted every 700 ms, a period that does not divide the rotation's, so
+		// logins fall evenly inside and outside the windows after rotations.
+		List<Soak.Summary> rotation = List.of(new Soak().run(rotationRun, Duration.ofSeconds(2), null, true),
+				new Soak().run(rotationRun, Duration.ofSeconds(2), Duration.ofMillis(700), false));
 		List<Recovery.Outcome> recovery = new ArrayList<>();
 		try (BenchDatabase database = BenchDatabase.start(50)) {
 			recovery.add(Recovery.measure(database, "file", recoveryTrials));
@@ -87,13 +89,13 @@ public final class BenchmarkMain {
 		System.exit(0);
 	}
 
-	private static Collection<RunResult> lookup(AlternatingForks.Plan plan) throws Exception {
+	private static Collection<RunResult> lookup(InterleavedForks.Plan plan) throws Exception {
 		return new Runner(new OptionsBuilder().include("^" + CredentialLookupBenchmarks.class.getName() + "\\.")
-			.forks(Math.min(plan.forksPerSide(), 3))
-			.warmupIterations(plan.warmupIterations())
-			.warmupTime(TimeValue.seconds(plan.warmupSeconds()))
-			.measurementIterations(plan.measurementIterations())
-			.measurementTime(TimeValue.seconds(plan.measurementSeconds()))
+			.forks(Math.min(plan.forks(), 3))
+			.warmupIterations(2)
+			.warmupTime(TimeValue.seconds(plan.iterationSeconds()))
+			.measurementIterations(3)
+			.measurementTime(TimeValue.seconds(plan.iterationSeconds()))
 			.addProfiler(GCProfiler.class)
 			.shouldFailOnError(true)
 			.build()).run();

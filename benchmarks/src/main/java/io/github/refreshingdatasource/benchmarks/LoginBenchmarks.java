@@ -1,13 +1,15 @@
 package io.github.refreshingdatasource.benchmarks;
 
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -17,7 +19,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * One physical SCRAM-SHA-256 login as HikariCP performs it for each new connection (ask
  * the credentials provider, then {@code getConnection(user, password)} on the DataSource
  * it logs in through), called directly so HikariCP's connection adder, which pauses 30 ms
- * after each connection it adds, does not pace it. Sides, one per fork:
+ * after each connection it adds, does not pace it. Sides, all open in the fork and
+ * measured in turn ({@link InterleavedForks}):
  * <ul>
  * <li>{@code plain}: HikariCP's static credentials and its own driver DataSource;</li>
  * <li>{@code cached}: the bound pool's credentials provider and DataSource, with a provider
@@ -31,24 +34,35 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 public class LoginBenchmarks {
 
-	@Param({ Pools.PLAIN, Pools.CACHED, Pools.PER_CONNECTION_FETCH })
-	public String side;
+	/** The sides, in the order {@link InterleavedForks#sideAt} walks them. */
+	static final String[] SIDES = { Pools.PLAIN, Pools.CACHED, Pools.PER_CONNECTION_FETCH };
 
-	private Pools.LoginPath path;
+	private final Map<String, Pools.LoginPath> paths = new LinkedHashMap<>();
+
+	private int iteration;
+
+	private Pools.LoginPath active;
 
 	@Setup
 	public void open() {
-		this.path = Pools.loginPath(BenchDatabase.fromSystemProperty(), this.side);
+		for (String side : SIDES) {
+			this.paths.put(side, Pools.loginPath(BenchDatabase.fromSystemProperty(), side));
+		}
+	}
+
+	@Setup(Level.Iteration)
+	public void nextSide() {
+		this.active = this.paths.get(InterleavedForks.sideAt(SIDES, this.iteration++));
 	}
 
 	@TearDown
 	public void close() {
-		this.path.close();
+		this.paths.values().forEach(Pools.LoginPath::close);
 	}
 
 	@Benchmark
 	public void login() throws SQLException {
-		this.path.loginOnce();
+		this.active.loginOnce();
 	}
 
 }

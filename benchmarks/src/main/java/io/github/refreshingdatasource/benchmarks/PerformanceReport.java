@@ -20,7 +20,7 @@ final class PerformanceReport {
 
 	/** Everything one run measured. */
 	record Results(Map<String, Map<String, List<Double>>> alternating, Collection<RunResult> lookup,
-			List<Scale.Point> scale, Soak.Summary rotation, List<Recovery.Outcome> recovery) {
+			List<Scale.Point> scale, List<Soak.Summary> rotation, List<Recovery.Outcome> recovery) {
 	}
 
 	private static final String NO_VERDICT = "too few samples or interval wider than the goal's margin: no verdict";
@@ -57,9 +57,12 @@ final class PerformanceReport {
 
 	private void warmPath(StringBuilder out) {
 		out.append("### Warm pool\n\n");
-		out.append("Each side runs alone in its own JMH fork, sides alternating (").append(this.environment.plan())
-			.append("); a fork's score is the mean of its iterations; the ratio is the median of the bound pool's ")
-			.append("fork scores over the median of plain HikariCP's, with a 95 % bootstrap interval over forks. ")
+		out.append("Both pools are open in each JMH fork and measured in turn, one 1-second iteration each, in the ")
+			.append("order plain, bound, bound, plain, repeated (").append(this.environment.plan())
+			.append("). A fork gives one score per side (the mean of its iterations) and one ratio, bound over ")
+			.append("plain, between sides that shared the JVM and the minute; the figure is the median of the ")
+			.append("forks' ratios with a 95 % bootstrap interval over forks. The sides' columns are medians of ")
+			.append("the forks' scores. ")
 			.append("That the binding is not on this path at all is proven by counting, not timing: ")
 			.append("`WarmPathCountingIntegrationTests` (in `./mvnw verify`) runs a million borrows on a warm bound ")
 			.append("pool and asserts zero calls to the credential cache, the binding's DataSource and the provider.\n\n");
@@ -73,7 +76,7 @@ final class PerformanceReport {
 
 	private void warmRow(StringBuilder out, String label, String key) {
 		Map<String, List<Double>> scores = this.results.alternating().get(key);
-		RatioInterval ratio = RatioInterval.of(scores.get(Pools.REFRESHING), scores.get(Pools.PLAIN));
+		RatioInterval ratio = RatioInterval.paired(scores.get(Pools.REFRESHING), scores.get(Pools.PLAIN));
 		boolean tight = ratio.judgeable(0.03);
 		boolean meets = tight && ratio.low() >= 0.97;
 		out.append("| ").append(label).append(" | ").append(format(median(scores.get(Pools.PLAIN))))
@@ -89,7 +92,8 @@ final class PerformanceReport {
 		out.append("One SCRAM-SHA-256 login as HikariCP performs it for a new connection (ask the credentials ")
 			.append("provider, then `getConnection(user, password)` on the DataSource it logs in through), called ")
 			.append("directly, so HikariCP's connection adder (which pauses 30 ms after each connection) does not ")
-			.append("pace it. Same method as above (alternating forks, ratio of medians, bootstrap interval). ")
+			.append("pace it. Same method as above (the three sides in turn in each fork, plain, cached, per-connection ")
+			.append("fetch and back, the median of the forks' ratios with a bootstrap interval). ")
 			.append("The slow provider takes ").append(Pools.SLOW_PROVIDER.toMillis()).append(" ms per call.\n\n");
 		out.append("| Side | Mean login (median of forks) |\n|---|---:|\n");
 		out.append("| Plain HikariCP, static password | ").append(format(median(scores.get(Pools.PLAIN))))
@@ -98,8 +102,8 @@ final class PerformanceReport {
 			.append(" ms |\n");
 		out.append("| Slow provider called on every login | ")
 			.append(format(median(scores.get(Pools.PER_CONNECTION_FETCH)))).append(" ms |\n\n");
-		RatioInterval speedup = RatioInterval.of(scores.get(Pools.PER_CONNECTION_FETCH), scores.get(Pools.CACHED));
-		RatioInterval overhead = RatioInterval.of(scores.get(Pools.CACHED), scores.get(Pools.PLAIN));
+		RatioInterval speedup = RatioInterval.paired(scores.get(Pools.PER_CONNECTION_FETCH), scores.get(Pools.CACHED));
+		RatioInterval overhead = RatioInterval.paired(scores.get(Pools.CACHED), scores.get(Pools.PLAIN));
 		out.append("| Figure | Ratio [95 % interval] | Goal | Result |\n|---|---:|---|---|\n");
 		out.append("| Per-connection fetch time over cached login time | ").append(speedup.describe())
 			.append(" | ≥ 4× | ")
@@ -164,10 +168,10 @@ final class PerformanceReport {
 			.append("neither side opens a connection), with the starter (`static` provider) and with the starter's ")
 			.append("auto-configurations excluded; each measurement in a fresh JVM (`-Xmx1g -XX:+UseSerialGC`), ")
 			.append("the two sides alternating, ").append(this.environment.scaleRuns())
-			.append(" JVMs per side for N < 100, a third of that for larger N. Heap: used heap after repeated full GCs (`MemoryMXBean`), median with ")
+			.append(" pairs of JVMs for N < 100, a third of that for larger N. Heap: used heap after repeated full GCs (`MemoryMXBean`), median with ")
 			.append("the starter minus median without, divided by N. Engine threads: live threads named ")
-			.append("`refreshing-datasource*`. Startup: `SpringApplication.run`, ratio of medians with a 95 % ")
-			.append("bootstrap interval.\n\n");
+			.append("`refreshing-datasource*`. Startup: `SpringApplication.run`; the ratio is the median of the ")
+			.append("pairs' ratios (each pair two JVMs started one after the other) with a 95 % bootstrap interval.\n\n");
 		out.append("| N | Engine threads | All threads with / without | Heap per DataSource | Startup with / without | ")
 			.append("Startup ratio [95 % interval] |\n|---:|---:|---:|---:|---:|---:|\n");
 		for (Scale.Point point : this.results.scale()) {
@@ -200,17 +204,31 @@ final class PerformanceReport {
 	}
 
 	private void rotation(StringBuilder out) {
-		Soak.Summary soak = this.results.rotation();
-		RotationWindows windows = soak.windows();
 		out.append("### Latency through rotation\n\n");
-		out.append("The soak application (starter, `file` provider, 16 threads, pool of 8, `on-rotation: evict`, no ")
-			.append("other evictions) for ").append(soak.took().toSeconds()).append(" s, credentials rotating every ")
-			.append(soak.rotateEvery().toSeconds()).append(" s. \"Around\" is a query that starts within ")
+		out.append("The soak application (starter, `file` provider, 16 threads, pool of 8), credentials rotating ")
+			.append("every 2 s, in two settings, one run each. \"Around\" is a query that starts within ")
 			.append(Soak.ROTATION_WINDOW.toMillis()).append(" ms after a rotation's credential write, \"between\" ")
-			.append("any other. Percentiles from the sorted samples; the p99 ratio's interval is a bootstrap over ")
-			.append(RotationWindows.BLOCKS).append(" consecutive blocks of rotation cycles. ")
-			.append(soak.queries()).append(" queries, ").append(soak.failures()).append(" failed, ")
-			.append(soak.rotations()).append(" rotations.\n\n");
+			.append("any other. Percentiles from the sorted samples. A p99 ratio is taken from every sample; its ")
+			.append("95 % interval is a bootstrap over rotation cycles (").append(RotationWindows.RESAMPLES)
+			.append(" resamples of the cycles, each a rotation's window and the time up to the next rotation, with ")
+			.append("the p99s read from 1 % wide histogram buckets), so a stall of the machine weighs on whole ")
+			.append("cycles, as it happened.\n\n");
+		for (Soak.Summary soak : this.results.rotation()) {
+			rotationRun(out, soak);
+		}
+	}
+
+	private static void rotationRun(StringBuilder out, Soak.Summary soak) {
+		RotationWindows windows = soak.windows();
+		out.append("**").append(soak.evictOnRotation() ? "`on-rotation: evict`" : "`on-rotation: keep` (the `file` provider's default)")
+			.append(", ").append((soak.evictEvery() != null)
+					? "pool also soft-evicted every " + soak.evictEvery().toMillis() + " ms, out of step with rotations"
+					: "no other evictions")
+			.append(".** ").append(soak.took().toSeconds()).append(" s, ")
+			.append(String.format(Locale.ROOT, "%,d", soak.queries())).append(" queries, ").append(soak.failures())
+			.append(" failed, ").append(soak.rotations()).append(" rotations, ")
+			.append(String.format(Locale.ROOT, "%,d", soak.logins())).append(" physical logins, ")
+			.append(soak.rejections()).append(" rejected.\n\n");
 		out.append("| Operation | Window | n | p50 | p99 | p99.9 |\n|---|---|---:|---:|---:|---:|\n");
 		samplesRow(out, "`getConnection()`", "around rotations", windows.aroundConnect());
 		samplesRow(out, "`getConnection()`", "between rotations", windows.betweenConnect());
@@ -230,7 +248,7 @@ final class PerformanceReport {
 	}
 
 	private static void p99Row(StringBuilder out, String label, RatioInterval ratio) {
-		out.append("| ").append(label).append(" | ").append(ratio.describe()).append(" | ≤ 1.05 | ")
+		out.append("| ").append(label).append(" | ").append(ratio.describe("rotation cycles")).append(" | ≤ 1.05 | ")
 			.append((ratio.samples() < RatioInterval.MIN_SAMPLES) ? NO_VERDICT
 					: (ratio.high() <= 1.05) ? "meets" : (ratio.low() > 1.05) ? "below goal"
 							: "interval spans the goal: no verdict")

@@ -5,35 +5,44 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The ratio of the medians of two samples, with a percentile bootstrap interval: each
- * sample is resampled with replacement, independently, and the ratio of the resampled
- * medians taken, {@link #RESAMPLES} times. A sample element is one JMH fork's score, so the
- * interval covers what differs from one JVM to the next (JIT decisions, placement, the
- * machine's load at the time), which is what a reader deciding on the figure needs.
- * @param ratio median of the numerator sample over median of the denominator sample
+ * A ratio with a 95 % percentile bootstrap interval ({@link #RESAMPLES} resamples with
+ * replacement). {@link #paired} is the median of per-pair ratios, each pair measured in the
+ * same JVM (or the same block of time), resampled by pair: the interval then covers how the
+ * comparison varies from one pair to the next, not how one JVM differs from another.
+ * @param ratio the figure
  * @param low lower bound of the 95 % interval
  * @param high upper bound of the 95 % interval
- * @param samples forks per side
+ * @param samples pairs
  */
 record RatioInterval(double ratio, double low, double high, int samples) {
 
 	static final int RESAMPLES = 10_000;
 
-	static RatioInterval of(List<Double> numerator, List<Double> denominator) {
-		double[] a = numerator.stream().mapToDouble(Double::doubleValue).toArray();
-		double[] b = denominator.stream().mapToDouble(Double::doubleValue).toArray();
-		// Fixed seed: the same scores always print the same interval.
-		SplittableRandom random = new SplittableRandom(19);
-		double[] ratios = new double[RESAMPLES];
-		for (int i = 0; i < RESAMPLES; i++) {
-			ratios[i] = median(resample(a, random)) / median(resample(b, random));
+	/**
+	 * The median of the ratios of paired measurements.
+	 * @param numerator one side's measurements
+	 * @param denominator the other side's, index i paired with the numerator's index i
+	 * @return the median per-pair ratio and its interval over pairs
+	 */
+	static RatioInterval paired(List<Double> numerator, List<Double> denominator) {
+		if (numerator.size() != denominator.size()) {
+			throw new IllegalArgumentException("paired samples differ in size");
 		}
-		Arrays.sort(ratios);
-		return new RatioInterval(median(a) / median(b), ratios[(int) (RESAMPLES * 0.025)],
-				ratios[(int) (RESAMPLES * 0.975) - 1], Math.min(a.length, b.length));
+		double[] ratios = new double[numerator.size()];
+		for (int i = 0; i < ratios.length; i++) {
+			ratios[i] = numerator.get(i) / denominator.get(i);
+		}
+		SplittableRandom random = new SplittableRandom(19);
+		double[] medians = new double[RESAMPLES];
+		for (int i = 0; i < RESAMPLES; i++) {
+			medians[i] = median(resample(ratios, random));
+		}
+		Arrays.sort(medians);
+		return new RatioInterval(median(ratios), medians[(int) (RESAMPLES * 0.025)],
+				medians[(int) (RESAMPLES * 0.975) - 1], ratios.length);
 	}
 
-	/** Fewer samples per side than this give no verdict, however narrow their interval looks. */
+	/** Fewer pairs than this give no verdict, however narrow their interval looks. */
 	static final int MIN_SAMPLES = 5;
 
 	/**
@@ -51,8 +60,16 @@ record RatioInterval(double ratio, double low, double high, int samples) {
 	}
 
 	String describe() {
-		return String.format("%.3f [%.3f, %.3f] (±%.1f %%, n = %d each)", this.ratio, this.low, this.high,
-				halfWidth() * 100, this.samples);
+		return describe("pairs");
+	}
+
+	/**
+	 * The ratio, its interval, the interval's half-width and the number of samples.
+	 * @param unit what a sample is, plural
+	 */
+	String describe(String unit) {
+		return String.format("%.3f [%.3f, %.3f] (±%.1f %%, n = %d %s)", this.ratio, this.low, this.high,
+				halfWidth() * 100, this.samples, unit);
 	}
 
 	static double median(double[] values) {

@@ -47,7 +47,7 @@ final class Scale {
 			}
 			List<long[]> with = results.get("with");
 			List<long[]> without = results.get("without");
-			RatioInterval startup = RatioInterval.of(column(with, 0), column(without, 0));
+			RatioInterval startup = RatioInterval.paired(column(with, 0), column(without, 0));
 			double heap = (median(with, 1) - median(without, 1)) / count;
 			points.add(new Point(count, startup, median(with, 0), median(without, 0), heap,
 					(long) median(with, 3), (long) median(with, 2), (long) median(without, 2)));

@@ -29,6 +29,8 @@ import io.github.refreshingdatasource.credentials.CredentialCacheListener;
 import io.github.refreshingdatasource.credentials.DbCredential;
 import io.github.refreshingdatasource.credentials.RefreshCause;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -66,11 +68,12 @@ public class Soak {
 	public static void main(String[] args) throws Exception {
 		Duration duration = Duration.ofSeconds(Math.round(60 * ((args.length > 0) ? Double.parseDouble(args[0]) : 10)));
 		Duration rotateEvery = Duration.ofSeconds((args.length > 1) ? Long.parseLong(args[1]) : 3);
-		System.exit((new Soak().run(duration, rotateEvery, true).failures() == 0) ? 0 : 1);
+		System.exit((new Soak().run(duration, rotateEvery, EVICT_EVERY, true).failures() == 0) ? 0 : 1);
 	}
 
 	/** What a soak run measured. */
-	record Summary(Duration took, Duration rotateEvery, long queries, long failures, long providerReads,
+	record Summary(Duration took, Duration rotateEvery, @Nullable Duration evictEvery, boolean evictOnRotation,
+			long queries, long failures, long providerReads,
 			int rotations, long rejections, long logins, RotationWindows windows) {
 
 		/** Provider reads per rotation; the first rotation is the file the application starts with. */
@@ -84,11 +87,13 @@ public class Soak {
 	 * Run the soak.
 	 * @param duration how long
 	 * @param rotateEvery time between rotations
-	 * @param periodicEviction whether the pool is also soft-evicted every second, so logins
-	 * happen between rotations too (off when latency around rotations is compared with
-	 * latency between them)
+	 * @param evictEvery how often the pool is also soft-evicted, independently of rotations, so
+	 * logins happen between rotations too; {@code null} for never
+	 * @param evictOnRotation whether the application sets {@code on-rotation: evict} (otherwise
+	 * the {@code file} provider's default, keep)
 	 */
-	Summary run(Duration duration, Duration rotateEvery, boolean periodicEviction) throws Exception {
+	Summary run(Duration duration, Duration rotateEvery, @Nullable Duration evictEvery, boolean evictOnRotation)
+			throws Exception {
 		Path directory = Files.createTempDirectory("soak-");
 		try (BenchDatabase database = BenchDatabase.start(200)) {
 			for (String role : ROLES) {
@@ -102,45 +107,49 @@ public class Soak {
 			long sessionsBefore = database.sessions();
 			Instant started;
 			Result result;
-			try (ConfigurableApplicationContext context = application(database, rotator.file, counters)) {
+			try (ConfigurableApplicationContext context = application(database, rotator.file, counters,
+					evictOnRotation)) {
 				HikariDataSource pool = context.getBean(DataSource.class).unwrap(HikariDataSource.class);
 				System.out.printf("Soak: %s min, rotation every %d s (alternating roles %s), %d threads, pool of %d "
-						+ "%s, on-rotation evict, file provider, %d CPUs, JDK %s%n", clock(duration),
+						+ "%s, on-rotation %s, file provider, %d CPUs, JDK %s%n", clock(duration),
 						rotateEvery.toSeconds(), String.join("/", ROLES), THREADS, pool.getMaximumPoolSize(),
-						periodicEviction ? "evicted every " + EVICT_EVERY.toSeconds() + " s" : "not evicted otherwise",
+						(evictEvery != null) ? "evicted every " + evictEvery.toMillis() + " ms" : "not evicted otherwise",
+						evictOnRotation ? "evict" : "keep",
 						Runtime.getRuntime().availableProcessors(), System.getProperty("java.runtime.version"));
 				started = Instant.now();
-				result = drive(pool, rotator, counters, started.plus(duration), rotateEvery, periodicEviction);
+				result = drive(pool, rotator, counters, started.plus(duration), rotateEvery, evictEvery);
 			}
 			long logins = database.sessions() - sessionsBefore;
-			return report(result, counters, rotator, logins, Duration.between(started, Instant.now()));
+			return report(result, counters, rotator, logins, Duration.between(started, Instant.now()), evictEvery,
+					evictOnRotation);
 		}
 		finally {
 			FileSystemUtils.deleteRecursively(directory.toFile());
 		}
 	}
 
-	private static ConfigurableApplicationContext application(BenchDatabase database, Path file, Counters counters) {
+	private static ConfigurableApplicationContext application(BenchDatabase database, Path file, Counters counters,
+			boolean evictOnRotation) {
 		return new SpringApplicationBuilder(Soak.class).web(WebApplicationType.NONE)
 			.bannerMode(Banner.Mode.OFF)
 			.logStartupInfo(false)
 			.properties(Map.of("spring.datasource.url", database.jdbcUrl(), "spring.datasource.hikari.maximum-pool-size",
 					"8", "spring.datasource.hikari.connection-timeout", "5000", "refreshing.datasource.provider.type",
 					"file", "refreshing.datasource.provider.file.path", file.toString(),
-					"refreshing.datasource.on-rotation", "evict"))
+					"refreshing.datasource.on-rotation", evictOnRotation ? "evict" : "keep"))
 			.initializers((context) -> context.getBeanFactory().registerSingleton("soakCounters", counters))
 			.run();
 	}
 
 	private static Result drive(HikariDataSource pool, Rotator rotator, Counters counters, Instant end,
-			Duration rotateEvery, boolean periodicEviction) throws Exception {
+			Duration rotateEvery, @Nullable Duration evictEvery) throws Exception {
 		List<Worker> workers = new ArrayList<>();
 		for (int i = 0; i < THREADS; i++) {
 			workers.add(new Worker(pool, end, "soak-worker-" + i));
 		}
 		workers.forEach(Thread::start);
 		Instant nextRotation = Instant.now().plus(rotateEvery);
-		Instant nextEviction = Instant.now().plus(EVICT_EVERY);
+		Instant nextEviction = Instant.now().plus((evictEvery != null) ? evictEvery : Duration.ZERO);
 		Instant nextProgress = Instant.now().plus(PROGRESS_EVERY);
 		Instant started = Instant.now();
 		while (Instant.now().isBefore(end)) {
@@ -149,9 +158,9 @@ public class Soak {
 				rotator.rotate();
 				nextRotation = nextRotation.plus(rotateEvery);
 			}
-			if (periodicEviction && !now.isBefore(nextEviction)) {
+			if (evictEvery != null && !now.isBefore(nextEviction)) {
 				pool.getHikariPoolMXBean().softEvictConnections();
-				nextEviction = nextEviction.plus(EVICT_EVERY);
+				nextEviction = nextEviction.plus(evictEvery);
 			}
 			if (!now.isBefore(nextProgress)) {
 				System.out.printf("[%s] queries %,d, failed %,d, provider fetches %,d, rotations %d, rejections %d%n",
@@ -168,7 +177,8 @@ public class Soak {
 		return new Result(workers);
 	}
 
-	private static Summary report(Result result, Counters counters, Rotator rotator, long logins, Duration took) {
+	private static Summary report(Result result, Counters counters, Rotator rotator, long logins, Duration took,
+			@Nullable Duration evictEvery, boolean evictOnRotation) {
 		long queries = 0;
 		List<String> failures = new ArrayList<>();
 		for (Worker worker : result.workers) {
@@ -195,7 +205,7 @@ public class Soak {
 		RotationWindows windows = result.windows(rotator.rotatedAt);
 		System.out.println(windows.describe());
 		failures.stream().limit(5).forEach((failure) -> System.out.println("failure: " + failure));
-		return new Summary(took, rotator.period, queries, failures.size(), counters.fetches(), rotator.rotations,
+		return new Summary(took, rotator.period, evictEvery, evictOnRotation, queries, failures.size(), counters.fetches(), rotator.rotations,
 				counters.rejections.sum(), logins, windows);
 	}
 
