@@ -41,13 +41,14 @@ public final class BenchmarkMain {
 		}
 		Path markdown = Path.of(args[0]);
 		boolean quick = List.of(args).contains("--quick");
-		InterleavedForks.Plan plan = quick ? new InterleavedForks.Plan(2, 1, 1, 1) : new InterleavedForks.Plan(12, 1, 2, 1);
+		InterleavedForks.Plan plan = new InterleavedForks.Plan(quick ? 2 : 12, quick ? 1 : 4, quick ? 1 : 12,
+				Duration.ofMillis(250));
 		int scaleRuns = quick ? 1 : 15;
 		Duration rotationRun = quick ? Duration.ofSeconds(20) : Duration.ofMinutes(3);
 		int recoveryTrials = quick ? 2 : 20;
 		Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 		String loadBefore = loadAverage();
-		Map<String, Map<String, List<Double>>> alternating = new LinkedHashMap<>();
+		Map<String, InterleavedForks.Forks> interleaved = new LinkedHashMap<>();
 		Collection<RunResult> lookup;
 		String postgresVersion;
 		try (BenchDatabase database = BenchDatabase.start(100)) {
@@ -56,10 +57,10 @@ public final class BenchmarkMain {
 			InterleavedForks forks = new InterleavedForks(plan,
 					"-D" + BenchDatabase.DESCRIPTION_PROPERTY + "=" + description);
 			String warm = WarmPoolBenchmarks.class.getName();
-			alternating.put("borrowReturn1", forks.run(warm + ".borrowReturn", 1, WarmPoolBenchmarks.SIDES));
-			alternating.put("borrowReturn8", forks.run(warm + ".borrowReturn", 8, WarmPoolBenchmarks.SIDES));
-			alternating.put("selectOne8", forks.run(warm + ".selectOne", 8, WarmPoolBenchmarks.SIDES));
-			alternating.put("login", forks.run(LoginBenchmarks.class.getName() + ".login", 1, LoginBenchmarks.SIDES));
+			interleaved.put("borrowReturn1", forks.run(warm + ".borrowReturn", 1, WarmPoolBenchmarks.SIDES));
+			interleaved.put("borrowReturn8", forks.run(warm + ".borrowReturn", 8, WarmPoolBenchmarks.SIDES));
+			interleaved.put("selectOne8", forks.run(warm + ".selectOne", 8, WarmPoolBenchmarks.SIDES));
+			interleaved.put("login", forks.run(LoginBenchmarks.class.getName() + ".login", 1, LoginBenchmarks.SIDES));
 			lookup = lookup(plan);
 			Files.deleteIfExists(description);
 		}
@@ -79,7 +80,7 @@ public final class BenchmarkMain {
 				System.getProperty("os.name") + " " + System.getProperty("os.arch"), postgresVersion, loadBefore,
 				loadAverage(), plan.describe(), scaleRuns, quick);
 		String tables = new PerformanceReport(
-				new PerformanceReport.Results(alternating, lookup, scale, rotation, recovery), environment)
+				new PerformanceReport.Results(interleaved, lookup, scale, rotation, recovery), environment)
 			.render();
 		MarkdownSection.write(markdown, "benchmarks", tables);
 		System.out.println();
@@ -93,9 +94,9 @@ public final class BenchmarkMain {
 		return new Runner(new OptionsBuilder().include("^" + CredentialLookupBenchmarks.class.getName() + "\\.")
 			.forks(Math.min(plan.forks(), 3))
 			.warmupIterations(2)
-			.warmupTime(TimeValue.seconds(plan.iterationSeconds()))
+			.warmupTime(TimeValue.seconds(1))
 			.measurementIterations(3)
-			.measurementTime(TimeValue.seconds(plan.iterationSeconds()))
+			.measurementTime(TimeValue.seconds(1))
 			.addProfiler(GCProfiler.class)
 			.shouldFailOnError(true)
 			.build()).run();

@@ -19,7 +19,7 @@ final class PerformanceReport {
 	private static final int ENGINE_THREAD_BOUND = 1 + 4 + 8;
 
 	/** Everything one run measured. */
-	record Results(Map<String, Map<String, List<Double>>> alternating, Collection<RunResult> lookup,
+	record Results(Map<String, InterleavedForks.Forks> interleaved, Collection<RunResult> lookup,
 			List<Scale.Point> scale, List<Soak.Summary> rotation, List<Recovery.Outcome> recovery) {
 	}
 
@@ -45,7 +45,8 @@ final class PerformanceReport {
 			.append(env.quick() ? " --quick" : "").append("` on ").append(env.cpus()).append(" CPUs, ")
 			.append(env.os()).append(", JDK ").append(env.jdk()).append(", PostgreSQL ").append(env.postgres())
 			.append(" (embedded, scram-sha-256), JMH 1.37. System load average ").append(env.loadBefore())
-			.append(" before, ").append(env.loadAfter()).append(" after.\n\n");
+			.append(" before, ").append(env.loadAfter()).append(" at the end (which counts this run's own soak ")
+			.append("threads and database processes).\n\n");
 		warmPath(out);
 		login(out);
 		lookup(out);
@@ -57,12 +58,12 @@ final class PerformanceReport {
 
 	private void warmPath(StringBuilder out) {
 		out.append("### Warm pool\n\n");
-		out.append("Both pools are open in each JMH fork and measured in turn, one 1-second iteration each, in the ")
-			.append("order plain, bound, bound, plain, repeated (").append(this.environment.plan())
-			.append("). A fork gives one score per side (the mean of its iterations) and one ratio, bound over ")
-			.append("plain, between sides that shared the JVM and the minute; the figure is the median of the ")
-			.append("forks' ratios with a 95 % bootstrap interval over forks. The sides' columns are medians of ")
-			.append("the forks' scores. ")
+		out.append("Both pools are open in each JMH fork and measured in turn, one short JMH iteration each, in ")
+			.append("cycles plain, bound, bound, plain (").append(this.environment.plan())
+			.append("). Each cycle gives a ratio, bound over plain, from iterations a fraction of a second apart; ")
+			.append("a fork's ratio is the median of its cycles'; the figure is the median of the forks' ratios ")
+			.append("with a 95 % bootstrap interval over forks. The sides' columns are medians of the forks' mean ")
+			.append("scores. ")
 			.append("That the binding is not on this path at all is proven by counting, not timing: ")
 			.append("`WarmPathCountingIntegrationTests` (in `./mvnw verify`) runs a million borrows on a warm bound ")
 			.append("pool and asserts zero calls to the credential cache, the binding's DataSource and the provider.\n\n");
@@ -75,35 +76,35 @@ final class PerformanceReport {
 	}
 
 	private void warmRow(StringBuilder out, String label, String key) {
-		Map<String, List<Double>> scores = this.results.alternating().get(key);
-		RatioInterval ratio = RatioInterval.paired(scores.get(Pools.REFRESHING), scores.get(Pools.PLAIN));
+		InterleavedForks.Forks forks = this.results.interleaved().get(key);
+		RatioInterval ratio = forks.ratio(Pools.REFRESHING, Pools.PLAIN);
 		boolean tight = ratio.judgeable(0.03);
 		boolean meets = tight && ratio.low() >= 0.97;
-		out.append("| ").append(label).append(" | ").append(format(median(scores.get(Pools.PLAIN))))
-			.append(" ops/s | ").append(format(median(scores.get(Pools.REFRESHING)))).append(" ops/s | ")
+		out.append("| ").append(label).append(" | ").append(format(median(forks.scores(Pools.PLAIN))))
+			.append(" ops/s | ").append(format(median(forks.scores(Pools.REFRESHING)))).append(" ops/s | ")
 			.append(ratio.describe()).append(" | ratio ≥ 0.97, interval ≤ ±3 % | ")
 			.append(meets ? "meets" : tight ? "below goal" : NO_VERDICT)
 			.append(" |\n");
 	}
 
 	private void login(StringBuilder out) {
-		Map<String, List<Double>> scores = this.results.alternating().get("login");
+		InterleavedForks.Forks forks = this.results.interleaved().get("login");
 		out.append("### Physical login\n\n");
 		out.append("One SCRAM-SHA-256 login as HikariCP performs it for a new connection (ask the credentials ")
 			.append("provider, then `getConnection(user, password)` on the DataSource it logs in through), called ")
 			.append("directly, so HikariCP's connection adder (which pauses 30 ms after each connection) does not ")
-			.append("pace it. Same method as above (the three sides in turn in each fork, plain, cached, per-connection ")
-			.append("fetch and back, the median of the forks' ratios with a bootstrap interval). ")
+			.append("pace it. Same method as above (the three sides in turn, in cycles plain, cached, per-connection ")
+			.append("fetch and back; the median over forks of each fork's median cycle ratio, with a bootstrap interval). ")
 			.append("The slow provider takes ").append(Pools.SLOW_PROVIDER.toMillis()).append(" ms per call.\n\n");
 		out.append("| Side | Mean login (median of forks) |\n|---|---:|\n");
-		out.append("| Plain HikariCP, static password | ").append(format(median(scores.get(Pools.PLAIN))))
+		out.append("| Plain HikariCP, static password | ").append(format(median(forks.scores(Pools.PLAIN))))
 			.append(" ms |\n");
-		out.append("| Bound pool, slow provider behind the cache | ").append(format(median(scores.get(Pools.CACHED))))
+		out.append("| Bound pool, slow provider behind the cache | ").append(format(median(forks.scores(Pools.CACHED))))
 			.append(" ms |\n");
 		out.append("| Slow provider called on every login | ")
-			.append(format(median(scores.get(Pools.PER_CONNECTION_FETCH)))).append(" ms |\n\n");
-		RatioInterval speedup = RatioInterval.paired(scores.get(Pools.PER_CONNECTION_FETCH), scores.get(Pools.CACHED));
-		RatioInterval overhead = RatioInterval.paired(scores.get(Pools.CACHED), scores.get(Pools.PLAIN));
+			.append(format(median(forks.scores(Pools.PER_CONNECTION_FETCH)))).append(" ms |\n\n");
+		RatioInterval speedup = forks.ratio(Pools.PER_CONNECTION_FETCH, Pools.CACHED);
+		RatioInterval overhead = forks.ratio(Pools.CACHED, Pools.PLAIN);
 		out.append("| Figure | Ratio [95 % interval] | Goal | Result |\n|---|---:|---|---|\n");
 		out.append("| Per-connection fetch time over cached login time | ").append(speedup.describe())
 			.append(" | ≥ 4× | ")
@@ -168,7 +169,7 @@ final class PerformanceReport {
 			.append("neither side opens a connection), with the starter (`static` provider) and with the starter's ")
 			.append("auto-configurations excluded; each measurement in a fresh JVM (`-Xmx1g -XX:+UseSerialGC`), ")
 			.append("the two sides alternating, ").append(this.environment.scaleRuns())
-			.append(" pairs of JVMs for N < 100, a third of that for larger N. Heap: used heap after repeated full GCs (`MemoryMXBean`), median with ")
+			.append(" pairs of JVMs for N = 10, three times that for N = 1 (where the startup goal is judged), a third of that for larger N. Heap: used heap after repeated full GCs (`MemoryMXBean`), median with ")
 			.append("the starter minus median without, divided by N. Engine threads: live threads named ")
 			.append("`refreshing-datasource*`. Startup: `SpringApplication.run`; the ratio is the median of the ")
 			.append("pairs' ratios (each pair two JVMs started one after the other) with a 95 % bootstrap interval.\n\n");
@@ -259,7 +260,10 @@ final class PerformanceReport {
 		out.append("### Recovery from an early revocation\n\n");
 		out.append("The database stops accepting the cached credential (new password set, the role's sessions ")
 			.append("terminated) while the source already holds the new one; measured from the revocation to the ")
-			.append("first query that succeeds on a new login (pool of 1, so one successful login ends each trial). ")
+			.append("first query that succeeds on a new login (pool of 1, so one successful login ends each trial); ")
+			.append("provider calls and rejected logins are counted until ").append(Recovery.SETTLE.toMillis())
+			.append(" ms after that success, so a late call the trial caused (the file watch reports after a quiet ")
+			.append("period) is counted. ")
 			.append("The `command` provider is not watched, so the rejected login is how the cache learns; the ")
 			.append("`file` provider's watch races the rejected login.\n\n");
 		out.append("| Provider | Trials | Median recovery | Provider calls (max per trial) | Rejected logins per trial | ")

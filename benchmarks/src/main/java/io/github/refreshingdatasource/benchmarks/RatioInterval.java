@@ -28,10 +28,20 @@ record RatioInterval(double ratio, double low, double high, int samples) {
 		if (numerator.size() != denominator.size()) {
 			throw new IllegalArgumentException("paired samples differ in size");
 		}
-		double[] ratios = new double[numerator.size()];
-		for (int i = 0; i < ratios.length; i++) {
-			ratios[i] = numerator.get(i) / denominator.get(i);
+		List<Double> ratios = new java.util.ArrayList<>();
+		for (int i = 0; i < numerator.size(); i++) {
+			ratios.add(numerator.get(i) / denominator.get(i));
 		}
+		return of(ratios);
+	}
+
+	/**
+	 * The median of ratios measured independently of each other (one per fork, say).
+	 * @param ratioSamples the ratios
+	 * @return their median and its interval
+	 */
+	static RatioInterval of(List<Double> ratioSamples) {
+		double[] ratios = ratioSamples.stream().mapToDouble(Double::doubleValue).toArray();
 		SplittableRandom random = new SplittableRandom(19);
 		double[] medians = new double[RESAMPLES];
 		for (int i = 0; i < RESAMPLES; i++) {

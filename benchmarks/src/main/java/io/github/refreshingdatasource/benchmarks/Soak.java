@@ -149,13 +149,21 @@ public class Soak {
 		}
 		workers.forEach(Thread::start);
 		Instant nextRotation = Instant.now().plus(rotateEvery);
+		// The database's side of each rotation (the pending role's new password) comes half a period before
+		// the credential is published, as in an alternating-users rotation, so that its cost (a superuser
+		// login, ALTER ROLE and the catalog invalidation it sends every backend) is not timed as the binding's.
+		Instant nextPreparation = nextRotation.minus(rotateEvery.dividedBy(2));
 		Instant nextEviction = Instant.now().plus((evictEvery != null) ? evictEvery : Duration.ZERO);
 		Instant nextProgress = Instant.now().plus(PROGRESS_EVERY);
 		Instant started = Instant.now();
 		while (Instant.now().isBefore(end)) {
 			Instant now = Instant.now();
+			if (!now.isBefore(nextPreparation)) {
+				rotator.prepare();
+				nextPreparation = nextPreparation.plus(rotateEvery);
+			}
 			if (!now.isBefore(nextRotation)) {
-				rotator.rotate();
+				rotator.publish();
 				nextRotation = nextRotation.plus(rotateEvery);
 			}
 			if (evictEvery != null && !now.isBefore(nextEviction)) {
@@ -311,10 +319,11 @@ public class Soak {
 	}
 
 	/**
-	 * Rewrites the credential file the way AWS "alternating users" rotation works: the next
-	 * of two roles gets a new password, and the file states an expiry two rotation periods
-	 * ahead; PostgreSQL accepts the password twice that long, so the previous credential
-	 * still works while the application switches.
+	 * Rotates the way AWS "alternating users" rotation works: the next of two roles gets a
+	 * new password ({@link #prepare()}), and half a period later the credential file names it
+	 * with an expiry two rotation periods ahead ({@link #publish()}); PostgreSQL accepts the
+	 * password twice that long, so the previous credential still works while the application
+	 * switches.
 	 */
 	private static final class Rotator {
 
@@ -335,15 +344,38 @@ public class Soak {
 			this.period = period;
 		}
 
-		void rotate() throws SQLException, IOException {
-			rotate(this.period.multipliedBy(2));
+		private @Nullable String pendingPassword;
+
+		/** Give the next role a new password, valid for 4 periods after it is published half a period later. */
+		void prepare() throws SQLException {
+			prepare(this.period.multipliedBy(4).plus(this.period.dividedBy(2)));
 		}
 
+		private void prepare(Duration validFor) throws SQLException {
+			this.pendingPassword = BenchDatabase.randomPassword();
+			this.database.setPassword(ROLES[this.rotations % ROLES.length], this.pendingPassword,
+					Instant.now().plus(validFor));
+		}
+
+		/** Publish the prepared credential with a stated lifetime of 2 periods. */
+		void publish() throws SQLException, IOException {
+			publish(this.period.multipliedBy(2));
+		}
+
+		/** Prepare and publish at once (the credential the application starts with). */
 		void rotate(Duration statedLifetime) throws SQLException, IOException {
+			prepare(statedLifetime.multipliedBy(2));
+			publish(statedLifetime);
+		}
+
+		private void publish(Duration statedLifetime) throws SQLException, IOException {
+			if (this.pendingPassword == null) {
+				prepare();
+			}
 			String role = ROLES[this.rotations % ROLES.length];
-			String password = BenchDatabase.randomPassword();
+			String password = this.pendingPassword;
+			this.pendingPassword = null;
 			Instant now = Instant.now();
-			this.database.setPassword(role, password, now.plus(statedLifetime.multipliedBy(2)));
 			Path temp = this.file.resolveSibling("db.json.tmp");
 			Files.writeString(temp, "{\"username\":\"" + role + "\",\"password\":\"" + password + "\",\"expires_at\":\""
 					+ now.plus(statedLifetime) + "\"}");

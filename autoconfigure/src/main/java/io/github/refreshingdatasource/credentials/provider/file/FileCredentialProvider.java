@@ -9,10 +9,13 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 
 import io.github.refreshingdatasource.credentials.CredentialProvider;
 import io.github.refreshingdatasource.credentials.DbCredential;
 import io.github.refreshingdatasource.credentials.provider.CredentialJson;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the credential from a file that something else keeps current: Vault Agent, a
@@ -24,7 +27,8 @@ import io.github.refreshingdatasource.credentials.provider.CredentialJson;
  * read by {@link CredentialJson}, with configurable field names.
  * <p>
  * {@link #watch(Runnable)} reports changes to the file as they happen, so a rotated password
- * is picked up at once.
+ * is picked up at once; a change to content this provider has already returned is not
+ * reported (the cache already holds it).
  */
 public final class FileCredentialProvider implements CredentialProvider {
 
@@ -44,6 +48,9 @@ public final class FileCredentialProvider implements CredentialProvider {
 	private final String usernameField;
 
 	private final String expiresAtField;
+
+	/** SHA-256 of the file content behind the last credential returned; never the content. */
+	private volatile byte @Nullable [] lastReturned;
 
 	/**
 	 * Create a provider reading the given file, with the default JSON field names.
@@ -75,7 +82,13 @@ public final class FileCredentialProvider implements CredentialProvider {
 	 */
 	@Override
 	public DbCredential fetch() throws IOException {
-		String content = read().strip();
+		byte[] bytes = read();
+		DbCredential credential = parse(decode(bytes).strip());
+		this.lastReturned = sha256(bytes);
+		return credential;
+	}
+
+	private DbCredential parse(String content) throws IOException {
 		if (content.isEmpty()) {
 			throw new IOException("Credential file " + this.path + " is empty");
 		}
@@ -93,13 +106,17 @@ public final class FileCredentialProvider implements CredentialProvider {
 	/** The largest credential file read: a password, token or JSON document is far smaller. */
 	static final int MAX_SIZE = 64 * 1024;
 
-	private String read() throws IOException {
+	private byte[] read() throws IOException {
 		byte[] bytes = readBounded();
 		if (bytes.length > MAX_SIZE) {
 			// Named by its property, never quoted: it may be a secret written to the wrong path.
 			throw new IOException("Credential file " + this.path + " (refreshing.datasource.provider.file.path) "
 					+ "is larger than " + MAX_SIZE + " bytes; it is not read");
 		}
+		return bytes;
+	}
+
+	private String decode(byte[] bytes) throws IOException {
 		try {
 			return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
 		}
@@ -135,10 +152,42 @@ public final class FileCredentialProvider implements CredentialProvider {
 	@Override
 	public AutoCloseable watch(Runnable listener) {
 		try {
-			return FileWatch.start(this.path, listener);
+			return FileWatch.start(this.path, () -> {
+				if (changedSinceLastReturned()) {
+					listener.run();
+				}
+			});
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot watch credential file " + this.path, ex);
+		}
+	}
+
+	/**
+	 * Whether the file now holds other content than the last credential returned came from.
+	 * A rejected login that made the cache read the new file before the watch reported it
+	 * would otherwise cost a second read of the same content.
+	 */
+	boolean changedSinceLastReturned() {
+		byte[] returned = this.lastReturned;
+		if (returned == null) {
+			return true;
+		}
+		try {
+			return !MessageDigest.isEqual(returned, sha256(read()));
+		}
+		catch (IOException ex) {
+			// Let the cache's fetch report it.
+			return true;
+		}
+	}
+
+	private static byte[] sha256(byte[] bytes) {
+		try {
+			return MessageDigest.getInstance("SHA-256").digest(bytes);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("Every Java platform has SHA-256", ex);
 		}
 	}
 

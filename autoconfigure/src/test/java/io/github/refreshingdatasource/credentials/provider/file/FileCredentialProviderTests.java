@@ -132,6 +132,41 @@ class FileCredentialProviderTests {
 	}
 
 	@Test
+	void aChangeTheCacheHasAlreadyReadIsNotReportedAgain() throws Exception {
+		// A rejected login made the cache read the rotated file before the watch's quiet period ended.
+		Path file = write("password", "old");
+		FileCredentialProvider provider = new FileCredentialProvider(file);
+		assertThat(provider.fetch().secret()).isEqualTo("old");
+		AtomicInteger changes = new AtomicInteger();
+		try (AutoCloseable watch = provider.watch(changes::incrementAndGet)) {
+			Files.writeString(file, "new");
+			assertThat(provider.fetch().secret()).isEqualTo("new");
+			// The quiet period (150 ms) passes, the watch looks, finds what was read: no report.
+			await().during(Duration.ofMillis(600)).atMost(WAIT).until(() -> changes.get() == 0);
+			// The same bytes written again are no change either; other bytes are.
+			Files.writeString(file, "new");
+			Files.writeString(file, "newer");
+			await().atMost(WAIT).until(() -> changes.get() == 1);
+			await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> changes.get() == 1);
+		}
+	}
+
+	@Test
+	void contentThatFailedToParseIsReportedWhenRewritten() throws Exception {
+		Path file = write("password", "{\"password\": \"s3cr3t\"}");
+		FileCredentialProvider provider = new FileCredentialProvider(file);
+		provider.fetch();
+		Files.writeString(file, "{\"username\": \"half-written\"");
+		assertThatIOException().isThrownBy(provider::fetch);
+		// The broken content was never returned, so the watch still reports it (the cache retries).
+		assertThat(provider.changedSinceLastReturned()).isTrue();
+		Files.writeString(file, "{\"password\": \"s3cr3t\"}");
+		assertThat(provider.changedSinceLastReturned()).isFalse();
+		Files.delete(file);
+		assertThat(provider.changedSinceLastReturned()).isTrue();
+	}
+
+	@Test
 	void watchReportsAnInPlaceWrite() throws Exception {
 		Path file = write("password", "old");
 		AtomicInteger changes = new AtomicInteger();
