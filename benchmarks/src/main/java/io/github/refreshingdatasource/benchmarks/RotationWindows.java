@@ -105,8 +105,8 @@ final class RotationWindows {
 	String describe() {
 		return String.format("getConnection()     around %s | between %s | p99 ratio %s%n"
 				+ "query               around %s | between %s | p99 ratio %s",
-				aroundConnect().describe(), betweenConnect().describe(), p99Ratio(false).describe(),
-				aroundQuery().describe(), betweenQuery().describe(), p99Ratio(true).describe());
+				aroundConnect().describe(), betweenConnect().describe(), p99Ratio(false).describe("rotation cycles"),
+				aroundQuery().describe(), betweenQuery().describe(), p99Ratio(true).describe("rotation cycles"));
 	}
 
 	/**
